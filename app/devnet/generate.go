@@ -1,0 +1,395 @@
+package devnet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	dbm "github.com/cosmos/cosmos-db"
+
+	"cosmossdk.io/log"
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	"github.com/cosmos/cosmos-sdk/x/genutil"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/carechain/carechain/app"
+)
+
+// Standard ports of a node; node i of a testnet adds its port offset.
+const (
+	PortP2P  = 26656
+	PortRPC  = 26657
+	PortABCI = 26658
+	PortGRPC = 9090
+	PortREST = 1317
+)
+
+// Options configure a generated network.
+type Options struct {
+	// ChainID of the network.
+	ChainID string
+	// OutputDir receives the node homes. With SingleHome the one node's home
+	// is OutputDir itself (the localnet); otherwise node i lives in
+	// OutputDir/<NodeDirPrefix><i>.
+	OutputDir     string
+	SingleHome    bool
+	NumValidators int
+	NodeDirPrefix string
+	// PortOffset is added to every standard port of node i as
+	// PortOffset*(i+1) when the network has several nodes, and once for a
+	// single-home network. Zero keeps the standard ports.
+	PortOffset int
+	// TimeoutCommit is written to config.toml explicitly (left at CometBFT's
+	// default, the SDK would raise it to 5 s).
+	TimeoutCommit time.Duration
+	// MinGasPrices every node accepts.
+	MinGasPrices string
+	// SnapshotInterval for state sync (0 disables snapshots).
+	SnapshotInterval uint64
+	// GenesisTime; zero means now.
+	GenesisTime time.Time
+}
+
+// Node describes one generated node.
+type Node struct {
+	Moniker  string `json:"moniker"`
+	Home     string `json:"home"`
+	NodeID   string `json:"node_id"`
+	P2P      string `json:"p2p"`
+	RPC      string `json:"rpc"`
+	GRPC     string `json:"grpc"`
+	REST     string `json:"rest"`
+	Operator string `json:"operator"`
+}
+
+// Network is what Generate wrote.
+type Network struct {
+	ChainID  string    `json:"chain_id"`
+	Nodes    []Node    `json:"nodes"`
+	Accounts []Account `json:"accounts"`
+}
+
+// Account returns the named account.
+func (n *Network) Account(name string) (Account, bool) {
+	for _, a := range n.Accounts {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
+
+func (o *Options) validate() error {
+	if o.ChainID == "" {
+		return fmt.Errorf("chain-id is required")
+	}
+	if o.OutputDir == "" {
+		return fmt.Errorf("output directory is required")
+	}
+	if o.NumValidators < 1 {
+		return fmt.Errorf("at least one validator is required, got %d", o.NumValidators)
+	}
+	if o.SingleHome && o.NumValidators != 1 {
+		return fmt.Errorf("a single-home network has exactly one validator, got %d", o.NumValidators)
+	}
+	if o.NodeDirPrefix == "" {
+		o.NodeDirPrefix = "node"
+	}
+	if o.TimeoutCommit <= 0 {
+		return fmt.Errorf("timeout-commit must be positive")
+	}
+	if _, err := sdk.ParseDecCoins(o.MinGasPrices); err != nil {
+		return fmt.Errorf("minimum gas prices %q: %w", o.MinGasPrices, err)
+	}
+	if o.GenesisTime.IsZero() {
+		o.GenesisTime = time.Now().UTC().Truncate(time.Second)
+	}
+	return nil
+}
+
+func (o *Options) nodeHome(i int) string {
+	if o.SingleHome {
+		return o.OutputDir
+	}
+	return filepath.Join(o.OutputDir, fmt.Sprintf("%s%d", o.NodeDirPrefix, i))
+}
+
+func (o *Options) offset(i int) int {
+	if o.SingleHome {
+		return o.PortOffset
+	}
+	return o.PortOffset * (i + 1)
+}
+
+func (o *Options) moniker(i int) string {
+	if o.SingleHome {
+		return Validator
+	}
+	return fmt.Sprintf("%s%d", o.NodeDirPrefix, i)
+}
+
+// Generate writes node homes, keys (test keyring) and a shared genesis. It
+// refuses to overwrite an existing genesis.
+func Generate(ctx context.Context, opts Options) (*Network, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	for i := 0; i < opts.NumValidators; i++ {
+		if _, err := os.Stat(filepath.Join(opts.nodeHome(i), "config", "genesis.json")); err == nil {
+			return nil, fmt.Errorf("%s already holds a chain; remove it first", opts.nodeHome(i))
+		}
+	}
+
+	tempApp := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{})
+	cdc := tempApp.AppCodec()
+	txConfig := tempApp.TxConfig()
+	addrCodec := tempApp.AccountKeeper.AddressCodec()
+
+	net := &Network{ChainID: opts.ChainID}
+
+	// Keys: every node's keyring holds its own operator key and all demo keys,
+	// so any node home can be used as the CLI's --home.
+	demo := demoAccountSpecs()
+	operators := make([]Account, opts.NumValidators)
+	valPubKeys := make([]cryptotypes.PubKey, opts.NumValidators)
+	keyrings := make([]keyring.Keyring, opts.NumValidators)
+	cmtConfigs := make([]*cmtcfg.Config, opts.NumValidators)
+
+	for i := 0; i < opts.NumValidators; i++ {
+		home := opts.nodeHome(i)
+		if err := os.MkdirAll(filepath.Join(home, "config"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Join(home, "data"), 0o755); err != nil {
+			return nil, err
+		}
+		cfg := cometConfig(opts, i)
+		cmtConfigs[i] = cfg
+
+		nodeID, pubKey, err := genutil.InitializeNodeValidatorFiles(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("node %d validator files: %w", i, err)
+		}
+		valPubKeys[i] = pubKey
+
+		kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, home, nil, cdc)
+		if err != nil {
+			return nil, err
+		}
+		keyrings[i] = kr
+
+		op := validatorAccountSpec(opts.moniker(i))
+		op.Mnemonic = DemoMnemonic(op.Name)
+		addr, err := importKey(kr, op.Name, op.Mnemonic)
+		if err != nil {
+			return nil, err
+		}
+		if err := op.derive(addrCodec.BytesToString, addr); err != nil {
+			return nil, err
+		}
+		operators[i] = op
+
+		for j := range demo {
+			demo[j].Mnemonic = DemoMnemonic(demo[j].Name)
+			addr, err := importKey(kr, demo[j].Name, demo[j].Mnemonic)
+			if err != nil {
+				return nil, err
+			}
+			if err := demo[j].derive(addrCodec.BytesToString, addr); err != nil {
+				return nil, err
+			}
+		}
+
+		off := opts.offset(i)
+		net.Nodes = append(net.Nodes, Node{
+			Moniker:  opts.moniker(i),
+			Home:     home,
+			NodeID:   nodeID,
+			P2P:      fmt.Sprintf("127.0.0.1:%d", PortP2P+off),
+			RPC:      fmt.Sprintf("http://127.0.0.1:%d", PortRPC+off),
+			GRPC:     fmt.Sprintf("127.0.0.1:%d", PortGRPC+off),
+			REST:     fmt.Sprintf("http://127.0.0.1:%d", PortREST+off),
+			Operator: op.Address,
+		})
+	}
+	net.Accounts = append(append([]Account{}, operators...), demo...)
+
+	// Genesis app state.
+	genState := tempApp.DefaultGenesis()
+	if err := setAccountsAndBalances(cdc, genState, net.Accounts); err != nil {
+		return nil, err
+	}
+	if err := applyDemoState(cdc, genState, net, opts); err != nil {
+		return nil, err
+	}
+
+	// Gentxs: each validator bonds its self-delegation.
+	var genTxs []sdk.Tx
+	for i := 0; i < opts.NumValidators; i++ {
+		gentx, err := signGenTx(ctx, txConfig, keyrings[i], opts.ChainID, operators[i], valPubKeys[i], net.Nodes[i])
+		if err != nil {
+			return nil, err
+		}
+		genTxs = append(genTxs, gentx)
+	}
+	genutilState := genutiltypes.NewGenesisStateFromTx(txConfig.TxJSONEncoder(), genTxs)
+	genState[genutiltypes.ModuleName] = cdc.MustMarshalJSON(genutilState)
+
+	if err := tempApp.BasicManager().ValidateGenesis(cdc, txConfig, genState); err != nil {
+		return nil, fmt.Errorf("generated genesis is invalid: %w", err)
+	}
+	appState, err := json.MarshalIndent(genState, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	appGenesis := genutiltypes.NewAppGenesisWithVersion(opts.ChainID, appState)
+	appGenesis.GenesisTime = opts.GenesisTime
+	if err := appGenesis.ValidateAndComplete(); err != nil {
+		return nil, err
+	}
+
+	for i := 0; i < opts.NumValidators; i++ {
+		home := opts.nodeHome(i)
+		cfg := cmtConfigs[i]
+		cfg.P2P.PersistentPeers = persistentPeers(net.Nodes, i)
+		cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
+		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), appConfig(opts, i))
+		if err := writeClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, net.Nodes[i].RPC); err != nil {
+			return nil, err
+		}
+		if err := appGenesis.SaveAs(cfg.GenesisFile()); err != nil {
+			return nil, err
+		}
+	}
+
+	bz, err := json.MarshalIndent(net, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(opts.OutputDir, "network.json"), bz, 0o600); err != nil {
+		return nil, err
+	}
+	return net, nil
+}
+
+func importKey(kr keyring.Keyring, name, mnemonic string) (sdk.AccAddress, error) {
+	rec, err := kr.NewAccount(name, mnemonic, "", hd.CreateHDPath(app.CoinType, 0, 0).String(), hd.Secp256k1)
+	if err != nil {
+		return nil, fmt.Errorf("importing key %s: %w", name, err)
+	}
+	return rec.GetAddress()
+}
+
+func cometConfig(opts Options, i int) *cmtcfg.Config {
+	off := opts.offset(i)
+	cfg := cmtcfg.DefaultConfig()
+	cfg.SetRoot(opts.nodeHome(i))
+	cfg.Moniker = opts.moniker(i)
+	cfg.Consensus.TimeoutCommit = opts.TimeoutCommit
+	cfg.P2P.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", PortP2P+off)
+	cfg.P2P.AddrBookStrict = false
+	cfg.P2P.AllowDuplicateIP = true
+	cfg.RPC.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", PortRPC+off)
+	// Browser wallets and dApps under development call RPC directly.
+	cfg.RPC.CORSAllowedOrigins = []string{"*"}
+	cfg.RPC.PprofListenAddress = ""
+	cfg.ProxyApp = fmt.Sprintf("tcp://127.0.0.1:%d", PortABCI+off)
+	return cfg
+}
+
+func appConfig(opts Options, i int) *serverconfig.Config {
+	off := opts.offset(i)
+	cfg := serverconfig.DefaultConfig()
+	cfg.MinGasPrices = opts.MinGasPrices
+	cfg.API.Enable = true
+	cfg.API.Swagger = false
+	cfg.API.EnableUnsafeCORS = true
+	cfg.API.Address = fmt.Sprintf("tcp://127.0.0.1:%d", PortREST+off)
+	cfg.GRPC.Enable = true
+	cfg.GRPC.Address = fmt.Sprintf("127.0.0.1:%d", PortGRPC+off)
+	cfg.StateSync.SnapshotInterval = opts.SnapshotInterval
+	cfg.StateSync.SnapshotKeepRecent = 2
+	return cfg
+}
+
+func persistentPeers(nodes []Node, self int) string {
+	var peers []string
+	for j, n := range nodes {
+		if j == self {
+			continue
+		}
+		peers = append(peers, fmt.Sprintf("%s@%s", n.NodeID, n.P2P))
+	}
+	return strings.Join(peers, ",")
+}
+
+var clientTemplate = template.Must(template.New("client").Parse(`# Written by carechaind testnet; see README.md.
+chain-id = "{{ .ChainID }}"
+keyring-backend = "test"
+keyring-default-keyname = ""
+output = "text"
+node = "{{ .Node }}"
+broadcast-mode = "sync"
+`))
+
+func writeClientConfig(path, chainID, rpc string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	node := strings.Replace(rpc, "http://", "tcp://", 1)
+	return clientTemplate.Execute(f, struct{ ChainID, Node string }{chainID, node})
+}
+
+func signGenTx(ctx context.Context, txConfig client.TxConfig, kr keyring.Keyring, chainID string, op Account, pubKey cryptotypes.PubKey, node Node) (sdk.Tx, error) {
+	valAddr := sdk.ValAddress(op.AccAddress())
+	valAddrStr, err := txConfig.SigningContext().ValidatorAddressCodec().BytesToString(valAddr)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := stakingtypes.NewMsgCreateValidator(
+		valAddrStr,
+		pubKey,
+		sdk.NewCoin(app.BondDenom, ValidatorSelfDelegation),
+		stakingtypes.NewDescription(node.Moniker, "", "", "", "Carechain development validator"),
+		stakingtypes.NewCommissionRates(sdkmath.LegacyNewDecWithPrec(5, 2), sdkmath.LegacyNewDecWithPrec(20, 2), sdkmath.LegacyNewDecWithPrec(1, 2)),
+		sdkmath.OneInt(),
+	)
+	if err != nil {
+		return nil, err
+	}
+	memo := fmt.Sprintf("%s@%s", node.NodeID, node.P2P)
+	builder := txConfig.NewTxBuilder()
+	if err := builder.SetMsgs(msg); err != nil {
+		return nil, err
+	}
+	builder.SetMemo(memo)
+	builder.SetGasLimit(400_000)
+	txf := tx.Factory{}.
+		WithChainID(chainID).
+		WithMemo(memo).
+		WithKeybase(kr).
+		WithTxConfig(txConfig).
+		WithSignMode(signing.SignMode_SIGN_MODE_DIRECT)
+	if err := tx.Sign(ctx, txf, op.Name, builder, true); err != nil {
+		return nil, fmt.Errorf("signing gentx of %s: %w", op.Name, err)
+	}
+	return builder.GetTx(), nil
+}
