@@ -45,6 +45,7 @@ import (
 
 	"github.com/carechain/carechain/app/keepers"
 	"github.com/carechain/carechain/app/upgrades"
+	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 )
 
 // Upgrades lists every named software upgrade this binary knows how to apply.
@@ -206,7 +207,10 @@ func NewCarechainApp(
 // chainAnteDecorators returns Carechain's own ante decorators (see
 // AnteHandlerOptions.ChainDecorators for where they run).
 func (app *CarechainApp) chainAnteDecorators() []sdk.AnteDecorator {
-	return nil
+	return []sdk.AnteDecorator{
+		// Only members of ACTIVE VALIDATOR organizations may create validators.
+		registrykeeper.NewValidatorAdmissionDecorator(app.RegistryKeeper, app.StakingKeeper.ValidatorAddressCodec()),
+	}
 }
 
 // Name returns the application name.

@@ -31,6 +31,9 @@ import (
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	"github.com/cosmos/cosmos-sdk/x/staking"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/carechain/carechain/x/registry"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 // maccPerms lists the module accounts and what each may do with coins.
@@ -85,6 +88,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		evidence.NewAppModule(app.EvidenceKeeper),
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, app.interfaceRegistry),
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, app.interfaceRegistry),
+		registry.NewAppModule(app.RegistryKeeper),
 	}
 }
 
@@ -145,7 +149,8 @@ func orderEndBlockers() []string {
 
 // Genesis order: accounts and balances first; staking before genutil so that
 // gentxs find their pools; genutil after auth and bank so that gentx signers
-// exist and are funded.
+// exist and are funded, and after registry so that genesis validators pass
+// the validator-admission ante check.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -155,6 +160,7 @@ func orderInitGenesis() []string {
 		stakingtypes.ModuleName,
 		slashingtypes.ModuleName,
 		govtypes.ModuleName,
+		registrytypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

@@ -88,7 +88,9 @@ func applyDemoState(cdc codec.JSONCodec, genState map[string]json.RawMessage, ne
 	}
 	fgGen.Allowances = append(fgGen.Allowances, grant)
 	genState[feegrant.ModuleName] = cdc.MustMarshalJSON(&fgGen)
-	return nil
+
+	// Module demo state, in dependency order.
+	return applyRegistryDemo(cdc, genState, net)
 }
 
 func denomMetadata() []banktypes.Metadata {

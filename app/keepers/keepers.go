@@ -34,6 +34,9 @@ import (
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 // AppKeepers holds every keeper of the application.
@@ -53,6 +56,9 @@ type AppKeepers struct {
 	FeeGrantKeeper        feegrantkeeper.Keeper
 	AuthzKeeper           authzkeeper.Keeper
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
+
+	// Carechain modules.
+	RegistryKeeper registrykeeper.Keeper
 }
 
 // Authority is the address of the governance module account: the only signer
@@ -190,6 +196,13 @@ func NewAppKeepers(
 		k.SlashingKeeper,
 		accCodec,
 		runtime.ProvideCometInfoService(),
+	)
+
+	k.RegistryKeeper = registrykeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[registrytypes.StoreKey]),
+		accCodec,
+		authority,
 	)
 
 	return k

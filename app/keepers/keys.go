@@ -14,6 +14,8 @@ import (
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 // storeKeyNames lists every KV store the application mounts. Adding a module
@@ -32,6 +34,7 @@ func storeKeyNames() []string {
 		evidencetypes.StoreKey,
 		authz.ModuleName,
 		feegrant.StoreKey,
+		registrytypes.StoreKey,
 	}
 }
 
