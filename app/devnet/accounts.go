@@ -15,6 +15,9 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/app"
@@ -99,4 +102,19 @@ func (a *Account) derive(codecAddr func([]byte) (string, error), addr sdk.AccAdd
 	a.addr = addr
 	a.Address = s
 	return nil
+}
+
+// DemoPrivKey returns the secp256k1 private key of a demo key (tests sign
+// with it directly instead of going through a keyring).
+func DemoPrivKey(name string) cryptotypes.PrivKey {
+	bz, err := hd.Secp256k1.Derive()(DemoMnemonic(name), "", hd.CreateHDPath(app.CoinType, 0, 0).String())
+	if err != nil {
+		panic(err)
+	}
+	return hd.Secp256k1.Generate()(bz)
+}
+
+// NewAccount describes an account that exists outside the demo set.
+func NewAccount(name, address string, addr sdk.AccAddress) Account {
+	return Account{Name: name, Address: address, addr: addr}
 }

@@ -144,6 +144,72 @@ func (o *Options) moniker(i int) string {
 	return fmt.Sprintf("%s%d", o.NodeDirPrefix, i)
 }
 
+// GenesisValidator is a validator bonded in genesis by a signed gentx.
+type GenesisValidator struct {
+	// Name of the operator key (validator, node0, ...).
+	Name string
+	// PubKey is the consensus public key.
+	PubKey cryptotypes.PubKey
+	// Node is written into the gentx memo (node id and P2P address).
+	Node Node
+}
+
+// BuildGenesis returns the development network's app state: the demo
+// accounts and validator operators funded, the demo state of every module,
+// and one signed gentx per validator. It imports every key into kr (any
+// keyring; tests use an in-memory one) and returns the accounts, operators
+// first.
+func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, chainID string, vals []GenesisValidator) (map[string]json.RawMessage, []Account, error) {
+	cdc := a.AppCodec()
+	txConfig := a.TxConfig()
+	addrCodec := a.AccountKeeper.AddressCodec()
+
+	var accounts []Account
+	for _, v := range vals {
+		accounts = append(accounts, validatorAccountSpec(v.Name))
+	}
+	accounts = append(accounts, demoAccountSpecs()...)
+	for i := range accounts {
+		accounts[i].Mnemonic = DemoMnemonic(accounts[i].Name)
+		addr, err := importKey(kr, accounts[i].Name, accounts[i].Mnemonic)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := accounts[i].derive(addrCodec.BytesToString, addr); err != nil {
+			return nil, nil, err
+		}
+	}
+	net := &Network{ChainID: chainID, Accounts: accounts}
+	for i, v := range vals {
+		node := v.Node
+		node.Operator = accounts[i].Address
+		net.Nodes = append(net.Nodes, node)
+	}
+
+	genState := a.DefaultGenesis()
+	if err := setAccountsAndBalances(cdc, genState, accounts); err != nil {
+		return nil, nil, err
+	}
+	if err := applyDemoState(cdc, genState, net); err != nil {
+		return nil, nil, err
+	}
+
+	var genTxs []sdk.Tx
+	for i, v := range vals {
+		gentx, err := signGenTx(ctx, txConfig, kr, chainID, accounts[i], v.PubKey, net.Nodes[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		genTxs = append(genTxs, gentx)
+	}
+	genState[genutiltypes.ModuleName] = cdc.MustMarshalJSON(genutiltypes.NewGenesisStateFromTx(txConfig.TxJSONEncoder(), genTxs))
+
+	if err := a.BasicManager().ValidateGenesis(cdc, txConfig, genState); err != nil {
+		return nil, nil, fmt.Errorf("generated genesis is invalid: %w", err)
+	}
+	return genState, accounts, nil
+}
+
 // Generate writes node homes, keys (test keyring) and a shared genesis. It
 // refuses to overwrite an existing genesis.
 func Generate(ctx context.Context, opts Options) (*Network, error) {
@@ -158,102 +224,49 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 
 	tempApp := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{})
 	cdc := tempApp.AppCodec()
-	txConfig := tempApp.TxConfig()
-	addrCodec := tempApp.AccountKeeper.AddressCodec()
 
 	net := &Network{ChainID: opts.ChainID}
-
-	// Keys: every node's keyring holds its own operator key and all demo keys,
-	// so any node home can be used as the CLI's --home.
-	demo := demoAccountSpecs()
-	operators := make([]Account, opts.NumValidators)
-	valPubKeys := make([]cryptotypes.PubKey, opts.NumValidators)
-	keyrings := make([]keyring.Keyring, opts.NumValidators)
+	vals := make([]GenesisValidator, opts.NumValidators)
 	cmtConfigs := make([]*cmtcfg.Config, opts.NumValidators)
-
 	for i := 0; i < opts.NumValidators; i++ {
 		home := opts.nodeHome(i)
-		if err := os.MkdirAll(filepath.Join(home, "config"), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Join(home, "data"), 0o755); err != nil {
-			return nil, err
+		for _, dir := range []string{"config", "data"} {
+			if err := os.MkdirAll(filepath.Join(home, dir), 0o755); err != nil {
+				return nil, err
+			}
 		}
 		cfg := cometConfig(opts, i)
 		cmtConfigs[i] = cfg
-
 		nodeID, pubKey, err := genutil.InitializeNodeValidatorFiles(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("node %d validator files: %w", i, err)
 		}
-		valPubKeys[i] = pubKey
-
-		kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, home, nil, cdc)
-		if err != nil {
-			return nil, err
-		}
-		keyrings[i] = kr
-
-		op := validatorAccountSpec(opts.moniker(i))
-		op.Mnemonic = DemoMnemonic(op.Name)
-		addr, err := importKey(kr, op.Name, op.Mnemonic)
-		if err != nil {
-			return nil, err
-		}
-		if err := op.derive(addrCodec.BytesToString, addr); err != nil {
-			return nil, err
-		}
-		operators[i] = op
-
-		for j := range demo {
-			demo[j].Mnemonic = DemoMnemonic(demo[j].Name)
-			addr, err := importKey(kr, demo[j].Name, demo[j].Mnemonic)
-			if err != nil {
-				return nil, err
-			}
-			if err := demo[j].derive(addrCodec.BytesToString, addr); err != nil {
-				return nil, err
-			}
-		}
-
 		off := opts.offset(i)
-		net.Nodes = append(net.Nodes, Node{
-			Moniker:  opts.moniker(i),
-			Home:     home,
-			NodeID:   nodeID,
-			P2P:      fmt.Sprintf("127.0.0.1:%d", PortP2P+off),
-			RPC:      fmt.Sprintf("http://127.0.0.1:%d", PortRPC+off),
-			GRPC:     fmt.Sprintf("127.0.0.1:%d", PortGRPC+off),
-			REST:     fmt.Sprintf("http://127.0.0.1:%d", PortREST+off),
-			Operator: op.Address,
-		})
-	}
-	net.Accounts = append(append([]Account{}, operators...), demo...)
-
-	// Genesis app state.
-	genState := tempApp.DefaultGenesis()
-	if err := setAccountsAndBalances(cdc, genState, net.Accounts); err != nil {
-		return nil, err
-	}
-	if err := applyDemoState(cdc, genState, net, opts); err != nil {
-		return nil, err
-	}
-
-	// Gentxs: each validator bonds its self-delegation.
-	var genTxs []sdk.Tx
-	for i := 0; i < opts.NumValidators; i++ {
-		gentx, err := signGenTx(ctx, txConfig, keyrings[i], opts.ChainID, operators[i], valPubKeys[i], net.Nodes[i])
-		if err != nil {
-			return nil, err
+		vals[i] = GenesisValidator{
+			Name:   opts.moniker(i),
+			PubKey: pubKey,
+			Node: Node{
+				Moniker: opts.moniker(i),
+				Home:    home,
+				NodeID:  nodeID,
+				P2P:     fmt.Sprintf("127.0.0.1:%d", PortP2P+off),
+				RPC:     fmt.Sprintf("http://127.0.0.1:%d", PortRPC+off),
+				GRPC:    fmt.Sprintf("127.0.0.1:%d", PortGRPC+off),
+				REST:    fmt.Sprintf("http://127.0.0.1:%d", PortREST+off),
+			},
 		}
-		genTxs = append(genTxs, gentx)
 	}
-	genutilState := genutiltypes.NewGenesisStateFromTx(txConfig.TxJSONEncoder(), genTxs)
-	genState[genutiltypes.ModuleName] = cdc.MustMarshalJSON(genutilState)
 
-	if err := tempApp.BasicManager().ValidateGenesis(cdc, txConfig, genState); err != nil {
-		return nil, fmt.Errorf("generated genesis is invalid: %w", err)
+	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, vals)
+	if err != nil {
+		return nil, err
 	}
+	net.Accounts = accounts
+	for i, v := range vals {
+		v.Node.Operator = accounts[i].Address
+		net.Nodes = append(net.Nodes, v.Node)
+	}
+
 	appState, err := json.MarshalIndent(genState, "", "  ")
 	if err != nil {
 		return nil, err
@@ -266,6 +279,20 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 
 	for i := 0; i < opts.NumValidators; i++ {
 		home := opts.nodeHome(i)
+		// Each node's test keyring holds its own operator key and every demo
+		// key, so any node home works as the CLI's --home.
+		kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, home, nil, cdc)
+		if err != nil {
+			return nil, err
+		}
+		for j, acct := range accounts {
+			if j < opts.NumValidators && j != i {
+				continue
+			}
+			if _, err := importKey(kr, acct.Name, acct.Mnemonic); err != nil {
+				return nil, err
+			}
+		}
 		cfg := cmtConfigs[i]
 		cfg.P2P.PersistentPeers = persistentPeers(net.Nodes, i)
 		cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)

@@ -62,7 +62,7 @@ func setAccountsAndBalances(cdc codec.JSONCodec, genState map[string]json.RawMes
 // applyDemoState adds what the walkthroughs need beyond funded accounts:
 // fast governance and carol's fee allowance. Modules that need demo state
 // (organizations, plans, a study) add it here.
-func applyDemoState(cdc codec.JSONCodec, genState map[string]json.RawMessage, net *Network, _ Options) error {
+func applyDemoState(cdc codec.JSONCodec, genState map[string]json.RawMessage, net *Network) error {
 	// Governance: fast enough to demonstrate a proposal end to end.
 	var govGen govv1.GenesisState
 	if err := cdc.UnmarshalJSON(genState[govtypes.ModuleName], &govGen); err != nil {

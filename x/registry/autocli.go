@@ -61,7 +61,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Long: "Submits a governance proposal carrying MsgRegisterOrganization; the organization is admitted " +
 						"when the proposal passes. Roles use their wire names (ROLE_PROVIDER, ROLE_PAYER, " +
 						"ROLE_RESEARCH_SPONSOR, ROLE_IRB, ROLE_VALIDATOR).",
-					Example: `carechaind tx registry register-organization-proposal '{"id":"lakeside-clinic","name":"Lakeside Clinic","roles":["ROLE_PROVIDER"],"admin":"care1..."}' --deposit 10000000ucare --title "Admit Lakeside Clinic" --summary "..." --from alice`,
+					Example:        `carechaind tx registry register-organization-proposal '{"id":"lakeside-clinic","name":"Lakeside Clinic","roles":["ROLE_PROVIDER"],"admin":"care1..."}' --deposit 10000000ucare --title "Admit Lakeside Clinic" --summary "..." --from alice`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "organization"}},
 					GovProposal:    true,
 				},
