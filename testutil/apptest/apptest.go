@@ -323,4 +323,6 @@ func MustGet[T any](t testing.TB, v T, err error) T {
 }
 
 // String describes the harness position, for test logs.
-func (h *Harness) String() string { return fmt.Sprintf("height %d at %s", h.height, h.time.Format(time.RFC3339)) }
+func (h *Harness) String() string {
+	return fmt.Sprintf("height %d at %s", h.height, h.time.Format(time.RFC3339))
+}
