@@ -1,0 +1,126 @@
+package devnet_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/spf13/viper"
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/app/devnet"
+)
+
+func readCometConfig(t *testing.T, home string) *cmtcfg.Config {
+	t.Helper()
+	v := viper.New()
+	v.SetConfigFile(filepath.Join(home, "config", "config.toml"))
+	require.NoError(t, v.ReadInConfig())
+	cfg := cmtcfg.DefaultConfig()
+	require.NoError(t, v.Unmarshal(cfg))
+	return cfg
+}
+
+func TestLocalnetHome(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "localnet")
+	net, err := devnet.Generate(context.Background(), devnet.Options{
+		ChainID: app.DefaultChainID, OutputDir: home, SingleHome: true, NumValidators: 1,
+		TimeoutCommit: time.Second, MinGasPrices: "0.0025ucare",
+	})
+	require.NoError(t, err)
+	require.Len(t, net.Nodes, 1)
+	require.Equal(t, "http://127.0.0.1:26657", net.Nodes[0].RPC)
+	require.Equal(t, "127.0.0.1:9090", net.Nodes[0].GRPC)
+	require.Equal(t, "http://127.0.0.1:1317", net.Nodes[0].REST)
+
+	cfg := readCometConfig(t, home)
+	require.Equal(t, time.Second, cfg.Consensus.TimeoutCommit, "timeout_commit is written explicitly")
+
+	// Every demo key is in the test keyring, and the funded ones are funded.
+	cdc := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{}).AppCodec()
+	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, home, nil, cdc)
+	require.NoError(t, err)
+	for _, name := range []string{devnet.Validator, devnet.Consortium, devnet.MercyAdmin, devnet.AcmeAdmin, devnet.NorthwindAdmin, devnet.IRBAdmin, devnet.Alice, devnet.Bob, devnet.Carol} {
+		_, err := kr.Key(name)
+		require.NoError(t, err, name)
+		acct, ok := net.Account(name)
+		require.True(t, ok, name)
+		if name == devnet.Carol {
+			require.True(t, acct.Coins.IsZero(), "carol holds no tokens")
+		} else {
+			require.True(t, acct.Coins.AmountOf(app.BondDenom).IsPositive(), name)
+			require.True(t, acct.Coins.AmountOf(app.SettlementDenom).IsPositive(), name)
+		}
+	}
+
+	gen, err := genutiltypes.AppGenesisFromFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	require.Equal(t, app.DefaultChainID, gen.ChainID)
+	var state map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(gen.AppState, &state))
+	require.Contains(t, string(state["feegrant"]), mustAccount(t, net, devnet.Carol).Address, "carol has a fee allowance")
+
+	client, err := os.ReadFile(filepath.Join(home, "config", "client.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(client), `chain-id = "carechain-local-1"`)
+	require.Contains(t, string(client), `keyring-backend = "test"`)
+
+	// Running again refuses to overwrite the chain.
+	_, err = devnet.Generate(context.Background(), devnet.Options{
+		ChainID: app.DefaultChainID, OutputDir: home, SingleHome: true, NumValidators: 1,
+		TimeoutCommit: time.Second, MinGasPrices: "0.0025ucare",
+	})
+	require.ErrorContains(t, err, "already holds a chain")
+}
+
+func mustAccount(t *testing.T, net *devnet.Network, name string) devnet.Account {
+	t.Helper()
+	a, ok := net.Account(name)
+	require.True(t, ok)
+	return a
+}
+
+func TestTestnetNodesUseDistinctLoopbackPorts(t *testing.T) {
+	dir := t.TempDir()
+	net, err := devnet.Generate(context.Background(), devnet.Options{
+		ChainID: "carechain-testnet-1", OutputDir: dir, NumValidators: 4, PortOffset: 100,
+		TimeoutCommit: time.Second, MinGasPrices: "0.0025ucare", SnapshotInterval: 20,
+	})
+	require.NoError(t, err)
+	require.Len(t, net.Nodes, 4)
+	seen := map[string]bool{}
+	for i, n := range net.Nodes {
+		for _, addr := range []string{n.P2P, n.RPC, n.GRPC, n.REST} {
+			require.True(t, strings.Contains(addr, "127.0.0.1:"), addr)
+			require.False(t, seen[addr], "port reused: %s", addr)
+			seen[addr] = true
+		}
+		cfg := readCometConfig(t, n.Home)
+		require.Equal(t, "tcp://"+n.P2P, cfg.P2P.ListenAddress)
+		require.Equal(t, time.Second, cfg.Consensus.TimeoutCommit)
+		peers := strings.Split(cfg.P2P.PersistentPeers, ",")
+		require.Len(t, peers, 3, "node %d peers with the three others", i)
+		require.NotContains(t, cfg.P2P.PersistentPeers, n.NodeID)
+	}
+	// One genesis, byte for byte, on every node.
+	first, err := os.ReadFile(filepath.Join(net.Nodes[0].Home, "config", "genesis.json"))
+	require.NoError(t, err)
+	for _, n := range net.Nodes[1:] {
+		other, err := os.ReadFile(filepath.Join(n.Home, "config", "genesis.json"))
+		require.NoError(t, err)
+		require.Equal(t, first, other)
+	}
+}
