@@ -26,7 +26,7 @@ GOLANGCI_VERSION      := v2.6.2
 LOCALNET_HOME := $(CURDIR)/.localnet
 TESTNET_DIR   := $(CURDIR)/.testnet
 
-.PHONY: all build install test test-unit test-race lint fmt vet proto-gen proto-tools \
+.PHONY: all build install test test-race test-cosmjs lint fmt vet proto-gen proto-tools \
 	localnet localnet-reset testnet testnet-stop clean help tools
 
 all: build
@@ -93,6 +93,10 @@ testnet: build
 ## testnet-stop: stop the testnet's processes (state is kept; `make testnet` resumes it)
 testnet-stop:
 	@TESTNET_DIR=$(TESTNET_DIR) BINARY=$(BUILDDIR)/$(BINARY) ./scripts/testnet.sh stop
+
+## test-cosmjs: CosmJS wallet smoke test against the running localnet (needs Node.js and npm)
+test-cosmjs:
+	cd scripts/cosmjs && npm install --no-audit --no-fund && npm run smoke
 
 ## clean: remove build output and the local networks
 clean: testnet-stop
