@@ -21,7 +21,7 @@ BUILD_FLAGS := -trimpath -ldflags '$(ldflags)'
 BUF_VERSION           := v1.75.0
 GOGOPROTO_VERSION     := $(shell $(GO) list -m -f '{{.Version}}' github.com/cosmos/gogoproto 2>/dev/null)
 GRPC_GATEWAY_VERSION  := v1.16.0
-GOLANGCI_VERSION      := v2.6.2
+GOLANGCI_VERSION      := v2.15.0
 
 LOCALNET_HOME := $(CURDIR)/.localnet
 TESTNET_DIR   := $(CURDIR)/.testnet
