@@ -74,8 +74,9 @@ func BlockedAddresses() map[string]bool {
 	return blocked
 }
 
+//nolint:staticcheck // module.Manager in v0.53 still takes the legacy AppModule interface.
 func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncodingConfig) []module.AppModule {
-	return []module.AppModule{
+	return []module.AppModule{ //nolint:staticcheck // see above
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),

@@ -376,13 +376,12 @@ broadcast-mode = "sync"
 `))
 
 func writeClientConfig(path, chainID, rpc string) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
+	var buf strings.Builder
+	node := strings.Replace(rpc, "http://", "tcp://", 1)
+	if err := clientTemplate.Execute(&buf, struct{ ChainID, Node string }{chainID, node}); err != nil {
 		return err
 	}
-	defer f.Close()
-	node := strings.Replace(rpc, "http://", "tcp://", 1)
-	return clientTemplate.Execute(f, struct{ ChainID, Node string }{chainID, node})
+	return os.WriteFile(path, []byte(buf.String()), 0o600)
 }
 
 func signGenTx(ctx context.Context, txConfig client.TxConfig, kr keyring.Keyring, chainID string, op Account, pubKey cryptotypes.PubKey, node Node) (sdk.Tx, error) {

@@ -33,5 +33,5 @@ func Register(fullName, prefix string, values map[string]int32) {
 			}
 		}
 	}
-	gwproto.RegisterEnum(fullName, nil, m)
+	gwproto.RegisterEnum(fullName, nil, m) //nolint:staticcheck // grpc-gateway v1 reads this registry
 }
