@@ -43,7 +43,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Claims",
 					Use:       "claims",
 					Short:     "List claims, filtered by --provider, --patient, --plan-id and --status",
-					Example:   "carechaind query claims claims --provider mercy-general --status CLAIM_STATUS_PENDING_REVIEW",
+					Example:   "carechaind query claims claims --provider mercy-general --status pending-review",
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"provider": {Usage: "provider organization id (e.g. mercy-general)"},
+						"patient":  {Usage: "patient address"},
+						"plan_id":  {Usage: "plan id"},
+						"status":   {Usage: "keep only claims in this status"},
+					},
 				},
 				{
 					RpcMethod:      "ExplanationOfBenefits",
@@ -73,6 +79,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						`'{"procedure_code":"80053","max_allowed_per_unit":"35000000","coinsurance_bps":3000,"requires_review":true}' --from acme-admin`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "name"}, {ProtoField: "denom"}, {ProtoField: "annual_limit_per_member"}, {ProtoField: "rules", Varargs: true},
+					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"payer_org": {Usage: "PAYER organization the plan belongs to (default: the first you act for)"},
 					},
 				},
 				{
@@ -118,6 +127,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "plan_id"}, {ProtoField: "patient"}, {ProtoField: "lines", Varargs: true},
 					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"provider_org":        {Usage: "PROVIDER organization that bills and is paid (default: the first you act for)"},
+						"evidence_record_ids": {Usage: "x/records ids of the patient's records that support the claim (comma-separated)"},
+					},
 				},
 				{
 					RpcMethod: "AdjudicateClaim",
@@ -142,6 +155,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Long:           "Reopens the claim's covered lines for the payer's review. --evidence-record-ids adds supporting records.",
 					Example:        "carechaind tx claims appeal-claim 3 --evidence-record-ids 12,13 --from mercy-admin",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "claim_id"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"evidence_record_ids": {Usage: "x/records ids of further records of the patient (comma-separated)"},
+					},
 				},
 				{
 					RpcMethod:      "UpdateParams",
