@@ -137,8 +137,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "adjudicate-claim <claim-id> <decision-json>...",
 					Short:     "Decide every line of a claim awaiting review (a member of the plan's payer)",
 					Long: "Each decision is a JSON object: line_index (from 0) and approve (true), or a denial with reason_code " +
-						"ADJUDICATION_REASON_NOT_COVERED, _NOT_MEDICALLY_NECESSARY, _INSUFFICIENT_DOCUMENTATION, _DUPLICATE_SERVICE " +
-						"or _DIAGNOSIS_MISMATCH. Approved lines are paid at once.",
+						"ADJUDICATION_REASON_NOT_MEDICALLY_NECESSARY, _INSUFFICIENT_DOCUMENTATION, _DUPLICATE_SERVICE or " +
+						"_DIAGNOSIS_MISMATCH. Approved lines are paid at once.",
 					Example:        `carechaind tx claims adjudicate-claim 2 '{"line_index":0,"approve":true}' --from acme-admin`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "claim_id"}, {ProtoField: "decisions", Varargs: true}},
 				},

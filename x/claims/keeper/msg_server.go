@@ -469,7 +469,7 @@ func (m msgServer) AdjudicateClaim(ctx context.Context, msg *types.MsgAdjudicate
 			c.Adjudication[i] = a
 			continue
 		}
-		if !types.IsDenialReason(d.ReasonCode) {
+		if !types.IsReviewDenialReason(d.ReasonCode) {
 			return nil, errorsmod.Wrapf(types.ErrInvalidDecision, "line %d: %s is not a denial reason", i, d.ReasonCode)
 		}
 		if err := m.addBenefitUsage(ctx, c.PlanId, patient, types.BenefitYear(line.ServiceDate), a.PayerPaid.Neg()); err != nil {
@@ -552,6 +552,9 @@ func (m msgServer) AppealClaim(ctx context.Context, msg *types.MsgAppealClaim) (
 	if c.Appealed {
 		return nil, errorsmod.Wrapf(types.ErrAlreadyAppealed, "claim %d", c.Id)
 	}
+	if !c.Appealable() {
+		return nil, errorsmod.Wrapf(types.ErrNotAppealable, "claim %d: the plan has no rule for any of its procedure codes", c.Id)
+	}
 	params, err := m.Params.Get(ctx)
 	if err != nil {
 		return nil, err
@@ -586,8 +589,8 @@ func (m msgServer) AppealClaim(ctx context.Context, msg *types.MsgAppealClaim) (
 		c.Adjudication[i] = a
 		reopened++
 	}
-	if reopened == 0 {
-		return nil, errorsmod.Wrapf(types.ErrNotAppealable, "claim %d: the plan has no rule for any of its procedure codes", c.Id)
+	if reopened == 0 { // cannot happen for an Appealable claim; kept as a guard
+		return nil, errorsmod.Wrapf(types.ErrNotAppealable, "claim %d", c.Id)
 	}
 	c.Appealed = true
 	c.EvidenceRecordIds = evidence

@@ -143,13 +143,14 @@ func TestAdjudicationDecisionsAreChecked(t *testing.T) {
 	f := newFixture(t)
 	res := f.mustSubmit(devnet.MercyAdmin, acmeGold, devnet.Alice, line("99213", usd(100), jan5), line("80053", usd(40), jan5))
 	for name, ds := range map[string][]types.LineDecision{
-		"no decision":                     {},
-		"decision on an auto line":        {approve(0)},
-		"line out of range":               {approve(7)},
-		"two decisions for one line":      {approve(1), approve(1)},
-		"denial without reason":           {deny(1, types.ReasonUnspecified)},
-		"denial with a non-denial reason": {deny(1, types.ReasonCovered)},
-		"approval with a reason":          {{LineIndex: 1, Approve: true, ReasonCode: types.ReasonNotCovered}},
+		"no decision":                        {},
+		"decision on an auto line":           {approve(0)},
+		"line out of range":                  {approve(7)},
+		"two decisions for one line":         {approve(1), approve(1)},
+		"denial without reason":              {deny(1, types.ReasonUnspecified)},
+		"denial with a non-denial reason":    {deny(1, types.ReasonCovered)},
+		"NOT_COVERED for a code with a rule": {deny(1, types.ReasonNotCovered)},
+		"approval with a reason":             {{LineIndex: 1, Approve: true, ReasonCode: types.ReasonNotCovered}},
 	} {
 		_, err := f.adjudicate(devnet.AcmeAdmin, res.ClaimId, ds...)
 		require.ErrorIs(t, err, types.ErrInvalidDecision, name)
@@ -262,11 +263,15 @@ func TestUncoveredCodeIsDeniedLineByLine(t *testing.T) {
 	require.True(t, c.Adjudication[1].PayerPaid.IsZero())
 	eqInt(t, usd(70), c.Adjudication[1].PatientResponsibility)
 
-	// A claim of uncovered codes only is DENIED, and cannot be appealed.
+	// A claim of uncovered codes only is DENIED, final at once: it cannot be
+	// appealed, and the services may be billed to another plan.
 	res = f.mustSubmit(devnet.MercyAdmin, acmeGold, devnet.Alice, line("J3490", usd(70), jan4))
 	require.Equal(t, types.ClaimStatusDenied, res.Status)
 	_, err := f.msg.AppealClaim(f.ctx, &types.MsgAppealClaim{Submitter: f.addr(devnet.MercyAdmin), ClaimId: res.ClaimId})
 	require.ErrorIs(t, err, types.ErrNotAppealable)
+	require.True(t, f.eob(res.ClaimId).Final)
+	other := f.newPlan(usd(100), math.ZeroInt(), devnet.Alice)
+	f.mustSubmit(devnet.MercyAdmin, other, devnet.Alice, line("J3490", usd(70), jan4))
 }
 
 // Must-show 3: the annual limit caps what is paid.

@@ -72,10 +72,12 @@ func DeniedLine(line ClaimLine, reason AdjudicationReason) LineAdjudication {
 	}
 }
 
-// IsDenialReason reports whether a payer may deny a line for reason.
-func IsDenialReason(r AdjudicationReason) bool {
+// IsReviewDenialReason reports whether a payer member may deny a line for
+// reason on review. NOT_COVERED is not one: it means the plan has no rule
+// for the code, which only auto-adjudication decides.
+func IsReviewDenialReason(r AdjudicationReason) bool {
 	switch r {
-	case ReasonNotCovered, ReasonNotMedicallyNecessary, ReasonInsufficientDocumentation,
+	case ReasonNotMedicallyNecessary, ReasonInsufficientDocumentation,
 		ReasonDuplicateService, ReasonDiagnosisMismatch:
 		return true
 	}

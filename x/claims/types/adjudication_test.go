@@ -85,7 +85,7 @@ func TestPropertyLineTerms(t *testing.T) {
 func TestDenialReasons(t *testing.T) {
 	for r := range types.AdjudicationReason_name {
 		reason := types.AdjudicationReason(r)
-		want := reason >= types.ReasonNotCovered
-		require.Equal(t, want, types.IsDenialReason(reason), reason.String())
+		want := reason > types.ReasonNotCovered
+		require.Equal(t, want, types.IsReviewDenialReason(reason), reason.String())
 	}
 }

@@ -78,7 +78,8 @@ const (
 	ClaimStatusApproved ClaimStatus = 3
 	// Final: some lines approved, some denied, and the payer share is zero.
 	ClaimStatusPartiallyApproved ClaimStatus = 4
-	// Every line denied; nothing paid. May be appealed once.
+	// Every line denied; nothing paid. May be appealed once if a line was
+	// denied on review.
 	ClaimStatusDenied ClaimStatus = 5
 	// Final: the payer share of the approved lines was paid to the provider
 	// organization's payout address.
@@ -176,7 +177,8 @@ const (
 	// Approved, but the payer share was reduced by the member's annual limit
 	// (CARC 119).
 	ReasonAnnualLimitReached AdjudicationReason = 4
-	// Denied: the plan has no rule for the procedure code (CARC 96).
+	// Denied: the plan has no rule for the procedure code (CARC 96). Set by
+	// auto-adjudication only; such a line cannot be appealed.
 	ReasonNotCovered AdjudicationReason = 5
 	// Denied on review: not medically necessary (CARC 50).
 	ReasonNotMedicallyNecessary AdjudicationReason = 6

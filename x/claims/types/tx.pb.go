@@ -710,9 +710,10 @@ type LineDecision struct {
 	LineIndex uint32 `protobuf:"varint,1,opt,name=line_index,json=lineIndex,proto3" json:"line_index,omitempty"`
 	// approve pays the line by the plan's rule; otherwise it is denied.
 	Approve bool `protobuf:"varint,2,opt,name=approve,proto3" json:"approve,omitempty"`
-	// reason_code is required when denying: NOT_COVERED,
-	// NOT_MEDICALLY_NECESSARY, INSUFFICIENT_DOCUMENTATION, DUPLICATE_SERVICE
-	// or DIAGNOSIS_MISMATCH. It must be unset when approving.
+	// reason_code is required when denying: NOT_MEDICALLY_NECESSARY,
+	// INSUFFICIENT_DOCUMENTATION, DUPLICATE_SERVICE or DIAGNOSIS_MISMATCH
+	// (NOT_COVERED is decided by the plan's rules only). It must be unset when
+	// approving.
 	ReasonCode AdjudicationReason `protobuf:"varint,3,opt,name=reason_code,json=reasonCode,proto3,enum=carechain.claims.v1.AdjudicationReason" json:"reason_code,omitempty"`
 }
 

@@ -281,15 +281,32 @@ func (c Claim) HoldsReservation() bool {
 // member's annual limit (paid, reserved or awaited).
 func (c Claim) CommitsBenefits() bool { return c.Status != ClaimStatusWithdrawn }
 
+// Appealable reports whether the claim may be appealed now: it is DENIED,
+// has not been appealed, and at least one line was denied on review (lines
+// denied NOT_COVERED have no rule a reviewer could apply).
+func (c Claim) Appealable() bool {
+	if c.Status != ClaimStatusDenied || c.Appealed {
+		return false
+	}
+	for _, a := range c.Adjudication {
+		if a.ReasonCode != ReasonNotCovered {
+			return true
+		}
+	}
+	return false
+}
+
 // HoldsFingerprint reports whether the claim blocks another claim with the
-// same fingerprint: every claim but a withdrawn one and one denied again
-// after its appeal.
+// same fingerprint: every claim but a withdrawn one and a final denial (one
+// denied again after its appeal, or one whose every line the plan does not
+// cover). A denial that can still be appealed holds it: it is contested by
+// appeal, not by billing the services again.
 func (c Claim) HoldsFingerprint() bool {
-	switch {
-	case c.Status == ClaimStatusWithdrawn:
+	switch c.Status {
+	case ClaimStatusWithdrawn:
 		return false
-	case c.Status == ClaimStatusDenied && c.Appealed:
-		return false
+	case ClaimStatusDenied:
+		return c.Appealable()
 	}
 	return true
 }
@@ -300,7 +317,7 @@ func (c Claim) IsFinal() bool {
 	case ClaimStatusPaid, ClaimStatusApproved, ClaimStatusPartiallyApproved, ClaimStatusWithdrawn:
 		return true
 	case ClaimStatusDenied:
-		return c.Appealed
+		return !c.Appealable()
 	}
 	return false
 }

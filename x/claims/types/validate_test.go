@@ -44,9 +44,16 @@ func TestServiceDateAndCoverage(t *testing.T) {
 }
 
 func TestClaimStatusHelpers(t *testing.T) {
-	c := types.Claim{Status: types.ClaimStatusDenied}
+	c := types.Claim{Status: types.ClaimStatusDenied, Adjudication: []types.LineAdjudication{
+		{Status: types.LineStatusDenied, ReasonCode: types.ReasonNotCovered},
+		{Status: types.LineStatusDenied, ReasonCode: types.ReasonInsufficientDocumentation},
+	}}
 	require.True(t, c.HoldsFingerprint(), "a denial not yet appealed is still live")
 	require.False(t, c.IsFinal())
+	uncovered := types.Claim{Status: types.ClaimStatusDenied, Adjudication: c.Adjudication[:1]}
+	require.False(t, uncovered.Appealable())
+	require.False(t, uncovered.HoldsFingerprint(), "nothing to appeal: the denial is final")
+	require.True(t, uncovered.IsFinal())
 	c.Appealed = true
 	require.False(t, c.HoldsFingerprint(), "denied after appeal")
 	require.True(t, c.IsFinal())
