@@ -32,6 +32,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/staking"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/carechain/carechain/x/claims"
+	claimstypes "github.com/carechain/carechain/x/claims/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -44,6 +46,9 @@ var maccPerms = map[string][]string{
 	stakingtypes.BondedPoolName:    {authtypes.Burner, authtypes.Staking},
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
+	// Claims holds every plan's escrow; it neither mints nor burns, and is
+	// blocked from plain bank sends (coins enter only through MsgFundPlan).
+	claimstypes.ModuleName: nil,
 }
 
 // receivingModuleAccounts are module accounts that may receive coins from
@@ -90,6 +95,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, app.interfaceRegistry),
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, app.interfaceRegistry),
 		registry.NewAppModule(app.RegistryKeeper),
+		claims.NewAppModule(app.ClaimsKeeper),
 	}
 }
 
@@ -151,7 +157,8 @@ func orderEndBlockers() []string {
 // Genesis order: accounts and balances first; staking before genutil so that
 // gentxs find their pools; genutil after auth and bank so that gentx signers
 // exist and are funded, and after registry so that genesis validators pass
-// the validator-admission ante check.
+// the validator-admission ante check. Claims follows bank and registry: its
+// genesis checks the escrow against the module account's bank balance.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -162,6 +169,7 @@ func orderInitGenesis() []string {
 		slashingtypes.ModuleName,
 		govtypes.ModuleName,
 		registrytypes.ModuleName,
+		claimstypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

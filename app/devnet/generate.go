@@ -80,9 +80,12 @@ type Node struct {
 
 // Network is what Generate wrote.
 type Network struct {
-	ChainID  string    `json:"chain_id"`
-	Nodes    []Node    `json:"nodes"`
-	Accounts []Account `json:"accounts"`
+	ChainID string `json:"chain_id"`
+	// GenesisTime is the chain's genesis time; demo state that depends on
+	// the date (coverage periods) is built around it.
+	GenesisTime time.Time `json:"genesis_time"`
+	Nodes       []Node    `json:"nodes"`
+	Accounts    []Account `json:"accounts"`
 }
 
 // Account returns the named account.
@@ -156,10 +159,11 @@ type GenesisValidator struct {
 
 // BuildGenesis returns the development network's app state: the demo
 // accounts and validator operators funded, the demo state of every module,
-// and one signed gentx per validator. It imports every key into kr (any
-// keyring; tests use an in-memory one) and returns the accounts, operators
-// first.
-func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, chainID string, vals []GenesisValidator) (map[string]json.RawMessage, []Account, error) {
+// and one signed gentx per validator. genesisTime is the chain's genesis
+// time (demo coverage periods are the calendar year it falls in). It imports
+// every key into kr (any keyring; tests use an in-memory one) and returns the
+// accounts, operators first.
+func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, chainID string, genesisTime time.Time, vals []GenesisValidator) (map[string]json.RawMessage, []Account, error) {
 	cdc := a.AppCodec()
 	txConfig := a.TxConfig()
 	addrCodec := a.AccountKeeper.AddressCodec()
@@ -179,7 +183,7 @@ func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, 
 			return nil, nil, err
 		}
 	}
-	net := &Network{ChainID: chainID, Accounts: accounts}
+	net := &Network{ChainID: chainID, GenesisTime: genesisTime.UTC(), Accounts: accounts}
 	for i, v := range vals {
 		node := v.Node
 		node.Operator = accounts[i].Address
@@ -225,7 +229,7 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 	tempApp := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{})
 	cdc := tempApp.AppCodec()
 
-	net := &Network{ChainID: opts.ChainID}
+	net := &Network{ChainID: opts.ChainID, GenesisTime: opts.GenesisTime}
 	vals := make([]GenesisValidator, opts.NumValidators)
 	cmtConfigs := make([]*cmtcfg.Config, opts.NumValidators)
 	for i := 0; i < opts.NumValidators; i++ {
@@ -257,7 +261,7 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 		}
 	}
 
-	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, vals)
+	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, opts.GenesisTime, vals)
 	if err != nil {
 		return nil, err
 	}

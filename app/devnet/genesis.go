@@ -90,7 +90,10 @@ func applyDemoState(cdc codec.JSONCodec, genState map[string]json.RawMessage, ne
 	genState[feegrant.ModuleName] = cdc.MustMarshalJSON(&fgGen)
 
 	// Module demo state, in dependency order.
-	return applyRegistryDemo(cdc, genState, net)
+	if err := applyRegistryDemo(cdc, genState, net); err != nil {
+		return err
+	}
+	return applyClaimsDemo(cdc, genState, net)
 }
 
 func denomMetadata() []banktypes.Metadata {

@@ -35,6 +35,8 @@ import (
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	claimskeeper "github.com/carechain/carechain/x/claims/keeper"
+	claimstypes "github.com/carechain/carechain/x/claims/types"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -59,6 +61,7 @@ type AppKeepers struct {
 
 	// Carechain modules.
 	RegistryKeeper registrykeeper.Keeper
+	ClaimsKeeper   claimskeeper.Keeper
 }
 
 // Authority is the address of the governance module account: the only signer
@@ -203,6 +206,20 @@ func NewAppKeepers(
 		runtime.NewKVStoreService(k.keys[registrytypes.StoreKey]),
 		accCodec,
 		authority,
+	)
+
+	// Claims pays providers from escrow held in its module account; it asks
+	// the registry who acts for which organization and x/records whose
+	// record an evidence id is.
+	k.ClaimsKeeper = claimskeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[claimstypes.StoreKey]),
+		accCodec,
+		authority,
+		k.RegistryKeeper,
+		noRecords{}, // TEMPORARY: replace with the x/records keeper (see records_placeholder.go).
+		k.BankKeeper,
+		k.AccountKeeper,
 	)
 
 	return k

@@ -73,7 +73,7 @@ func New(t testing.TB, opts ...Option) *Harness {
 		PubKey: consKey.PubKey(),
 		Node:   devnet.Node{Moniker: devnet.Validator, NodeID: "apptest", P2P: "127.0.0.1:26656"},
 	}}
-	genState, accounts, err := devnet.BuildGenesis(context.Background(), a, kr, ChainID, vals)
+	genState, accounts, err := devnet.BuildGenesis(context.Background(), a, kr, ChainID, GenesisTime, vals)
 	if err != nil {
 		t.Fatalf("building genesis: %v", err)
 	}
