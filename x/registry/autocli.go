@@ -23,8 +23,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "Organizations",
 					Use:       "organizations",
-					Short:     "List organizations, optionally only those holding --role",
-					Example:   "carechaind query registry organizations --role ROLE_PROVIDER",
+					Short:     "List organizations, optionally only those holding --role (provider, payer, research-sponsor, irb, validator)",
+					Example:   "carechaind query registry organizations --role provider",
 				},
 				{
 					RpcMethod:      "OrganizationMembers",
@@ -74,7 +74,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{
 					RpcMethod:      "SetOrganizationStatus",
-					Use:            "set-organization-status-proposal <organization-id> <ORG_STATUS_ACTIVE|ORG_STATUS_SUSPENDED>",
+					Use:            "set-organization-status-proposal <organization-id> <active|suspended>",
 					Short:          "Submit a governance proposal suspending or reactivating an organization",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "organization_id"}, {ProtoField: "status"}},
 					GovProposal:    true,
