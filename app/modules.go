@@ -32,6 +32,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/staking"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/carechain/carechain/x/consent"
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -89,6 +91,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		authzmodule.NewAppModule(appCodec, app.AuthzKeeper, app.AccountKeeper, app.BankKeeper, app.interfaceRegistry),
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, app.interfaceRegistry),
 		registry.NewAppModule(app.RegistryKeeper),
+		consent.NewAppModule(app.ConsentKeeper),
 	}
 }
 
@@ -137,20 +140,23 @@ func orderBeginBlockers() []string {
 }
 
 // Gov ends proposals before staking applies validator-set changes; feegrant
-// prunes expired allowances (bounded per block by the module).
+// prunes expired allowances and consent moves due consents to EXPIRED (both
+// bounded per block by the module).
 func orderEndBlockers() []string {
 	return []string{
 		govtypes.ModuleName,
 		stakingtypes.ModuleName,
 		feegrant.ModuleName,
 		authz.ModuleName,
+		consenttypes.ModuleName,
 	}
 }
 
 // Genesis order: accounts and balances first; staking before genutil so that
 // gentxs find their pools; genutil after auth and bank so that gentx signers
 // exist and are funded, and after registry so that genesis validators pass
-// the validator-admission ante check.
+// the validator-admission ante check. Consent follows registry, whose
+// organizations its consents and break-glass grants name.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -161,6 +167,7 @@ func orderInitGenesis() []string {
 		slashingtypes.ModuleName,
 		govtypes.ModuleName,
 		registrytypes.ModuleName,
+		consenttypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

@@ -35,6 +35,8 @@ import (
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	consentkeeper "github.com/carechain/carechain/x/consent/keeper"
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -59,6 +61,10 @@ type AppKeepers struct {
 
 	// Carechain modules.
 	RegistryKeeper registrykeeper.Keeper
+	// ConsentKeeper answers CheckAccess for every other module. Modules
+	// that manage consents register their guard on it with
+	// SetConsentGuard after they are built.
+	ConsentKeeper consentkeeper.Keeper
 }
 
 // Authority is the address of the governance module account: the only signer
@@ -203,6 +209,14 @@ func NewAppKeepers(
 		runtime.NewKVStoreService(k.keys[registrytypes.StoreKey]),
 		accCodec,
 		authority,
+	)
+
+	k.ConsentKeeper = consentkeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[consenttypes.StoreKey]),
+		accCodec,
+		authority,
+		k.RegistryKeeper,
 	)
 
 	return k

@@ -15,6 +15,7 @@ import (
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -35,6 +36,7 @@ func storeKeyNames() []string {
 		authz.ModuleName,
 		feegrant.StoreKey,
 		registrytypes.StoreKey,
+		consenttypes.StoreKey,
 	}
 }
 
