@@ -129,12 +129,13 @@ func TestExpiryIsDecidedByBlockTimeWithoutEndBlocker(t *testing.T) {
 func TestFutureValidFromIsNotYetValid(t *testing.T) {
 	f := newFixture(t)
 	msg := f.orgGrant(f.alice)
-	msg.ValidFrom = f.now().Add(time.Hour)
+	validFrom := f.now().Add(time.Hour)
+	msg.ValidFrom = &validFrom
 	id := f.grant(msg)
 	d := f.read(f.doctor, "Observation")
 	requireDeny(t, d, types.ReasonConsentNotYetValid)
 	require.Equal(t, id, d.ConsentID)
-	f.at(msg.ValidFrom)
+	f.at(validFrom)
 	requirePermit(t, f.read(f.doctor, "Observation"), id)
 }
 

@@ -66,7 +66,8 @@ func TestDecisionMatchesReferenceModel(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				msg.RecordIds = []uint64{uint64(1 + rng.IntN(2))}
 			}
-			msg.ValidFrom = start.Add(time.Duration(rng.IntN(2)) * time.Hour)
+			validFrom := start.Add(time.Duration(rng.IntN(2)) * time.Hour)
+			msg.ValidFrom = &validFrom
 			msg.ExpiresAt = start.Add(time.Duration(2+rng.IntN(4)) * time.Hour)
 			id := f.grant(msg)
 			if rng.IntN(5) == 0 {

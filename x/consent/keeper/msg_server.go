@@ -33,6 +33,10 @@ func (m msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent)
 	if _, err := m.authorizeForPatient(ctx, msg.Signer, msg.Patient); err != nil {
 		return nil, err
 	}
+	var validFrom time.Time // zero: from the block time
+	if msg.ValidFrom != nil {
+		validFrom = *msg.ValidFrom
+	}
 	id, err := m.grantConsent(ctx, types.Consent{
 		Patient:            msg.Patient,
 		Grantee:            msg.Grantee,
@@ -42,7 +46,7 @@ func (m msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent)
 		Purposes:           msg.Purposes,
 		Categories:         msg.Categories,
 		RecordIds:          msg.RecordIds,
-		ValidFrom:          msg.ValidFrom,
+		ValidFrom:          validFrom,
 		ExpiresAt:          msg.ExpiresAt,
 		SourceDocumentHash: msg.SourceDocumentHash,
 		GrantedBy:          msg.Signer,

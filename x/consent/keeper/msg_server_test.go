@@ -74,7 +74,8 @@ func TestGrantValidation(t *testing.T) {
 		"expiry in the past":   {func(m *types.MsgGrantConsent) { m.ExpiresAt = f.now().Add(-time.Second) }, types.ErrInvalidConsent},
 		"expiry now":           {func(m *types.MsgGrantConsent) { m.ExpiresAt = f.now() }, types.ErrInvalidConsent},
 		"valid_from after expiry": {func(m *types.MsgGrantConsent) {
-			m.ValidFrom = m.ExpiresAt.Add(time.Second)
+			v := m.ExpiresAt.Add(time.Second)
+			m.ValidFrom = &v
 		}, types.ErrInvalidConsent},
 		"beyond max duration": {func(m *types.MsgGrantConsent) {
 			m.ExpiresAt = f.now().Add(types.DefaultMaxConsentDuration + time.Second)
@@ -94,7 +95,8 @@ func TestGrantValidation(t *testing.T) {
 func TestPastValidFromIsClampedToBlockTime(t *testing.T) {
 	f := newFixture(t)
 	msg := f.orgGrant(f.alice)
-	msg.ValidFrom = f.now().Add(-48 * time.Hour)
+	past := f.now().Add(-48 * time.Hour)
+	msg.ValidFrom = &past
 	c, err := f.k.GetConsent(f.ctx, f.grant(msg))
 	require.NoError(t, err)
 	require.Equal(t, f.now(), c.ValidFrom)
