@@ -34,6 +34,8 @@ import (
 
 	"github.com/carechain/carechain/x/claims"
 	claimstypes "github.com/carechain/carechain/x/claims/types"
+	"github.com/carechain/carechain/x/consent"
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -96,6 +98,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		feegrantmodule.NewAppModule(appCodec, app.AccountKeeper, app.BankKeeper, app.FeeGrantKeeper, app.interfaceRegistry),
 		registry.NewAppModule(app.RegistryKeeper),
 		claims.NewAppModule(app.ClaimsKeeper),
+		consent.NewAppModule(app.ConsentKeeper),
 	}
 }
 
@@ -144,13 +147,15 @@ func orderBeginBlockers() []string {
 }
 
 // Gov ends proposals before staking applies validator-set changes; feegrant
-// prunes expired allowances (bounded per block by the module).
+// prunes expired allowances and consent moves due consents to EXPIRED (both
+// bounded per block by the module).
 func orderEndBlockers() []string {
 	return []string{
 		govtypes.ModuleName,
 		stakingtypes.ModuleName,
 		feegrant.ModuleName,
 		authz.ModuleName,
+		consenttypes.ModuleName,
 	}
 }
 
@@ -159,6 +164,8 @@ func orderEndBlockers() []string {
 // exist and are funded, and after registry so that genesis validators pass
 // the validator-admission ante check. Claims follows bank and registry: its
 // genesis checks the escrow against the module account's bank balance.
+// the validator-admission ante check. Consent follows registry, whose
+// organizations its consents and break-glass grants name.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -170,6 +177,7 @@ func orderInitGenesis() []string {
 		govtypes.ModuleName,
 		registrytypes.ModuleName,
 		claimstypes.ModuleName,
+		consenttypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

@@ -37,6 +37,8 @@ import (
 
 	claimskeeper "github.com/carechain/carechain/x/claims/keeper"
 	claimstypes "github.com/carechain/carechain/x/claims/types"
+	consentkeeper "github.com/carechain/carechain/x/consent/keeper"
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -61,7 +63,11 @@ type AppKeepers struct {
 
 	// Carechain modules.
 	RegistryKeeper registrykeeper.Keeper
-	ClaimsKeeper   claimskeeper.Keeper
+	// ConsentKeeper answers CheckAccess for every other module. Modules
+	// that manage consents register their guard on it with
+	// SetConsentGuard after they are built.
+	ConsentKeeper consentkeeper.Keeper
+	ClaimsKeeper  claimskeeper.Keeper
 }
 
 // Authority is the address of the governance module account: the only signer
@@ -206,6 +212,15 @@ func NewAppKeepers(
 		runtime.NewKVStoreService(k.keys[registrytypes.StoreKey]),
 		accCodec,
 		authority,
+	)
+
+	// Consent answers CheckAccess for every other module.
+	k.ConsentKeeper = consentkeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[consenttypes.StoreKey]),
+		accCodec,
+		authority,
+		k.RegistryKeeper,
 	)
 
 	// Claims pays providers from escrow held in its module account; it asks

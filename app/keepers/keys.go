@@ -16,6 +16,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	claimstypes "github.com/carechain/carechain/x/claims/types"
+	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -37,6 +38,7 @@ func storeKeyNames() []string {
 		feegrant.StoreKey,
 		registrytypes.StoreKey,
 		claimstypes.StoreKey,
+		consenttypes.StoreKey,
 	}
 }
 
