@@ -79,7 +79,9 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-func (w *world) client(a account) *vault.Client { return &vault.Client{BaseURL: w.ts.URL, Signer: a.signer} }
+func (w *world) client(a account) *vault.Client {
+	return &vault.Client{BaseURL: w.ts.URL, Signer: a.signer}
+}
 
 // put is `records put`: seal for the patient and the author, upload,
 // anchor. It returns the record and the sealed description.
