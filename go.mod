@@ -1,6 +1,6 @@
 module github.com/carechain/carechain
 
-go 1.25.0
+go 1.26.0
 
 require (
 	cosmossdk.io/api v0.9.2

@@ -126,6 +126,7 @@ func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *ap
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		NewVaultCmd(),
 	)
 }
 

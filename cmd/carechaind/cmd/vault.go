@@ -1,0 +1,185 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/pkg/vault"
+	"github.com/carechain/carechain/pkg/vaultauth"
+)
+
+const (
+	flagVaultDir      = "vault-dir"
+	flagListen        = "listen"
+	flagMaxBlobSize   = "max-blob-size"
+	flagSweepAfter    = "sweep-after"
+	flagSweepInterval = "sweep-interval"
+	flagAccessMaxAge  = "access-max-age"
+	flagSignWindow    = "sign-window"
+	flagGRPCAddr      = "grpc-addr"
+	flagGRPCInsecure  = "grpc-insecure"
+
+	// DefaultVaultListen is the vault's default address (loopback; put a
+	// TLS-terminating proxy in front to expose it).
+	DefaultVaultListen = "127.0.0.1:8780"
+)
+
+// chainConnector builds the vault's view of the chain; tests substitute a
+// fake.
+type chainConnector func(ctx context.Context, cfg vault.GRPCChainConfig) (vault.Chain, error)
+
+// NewVaultCmd returns `carechaind vault`.
+func NewVaultCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "vault",
+		Short:                      "The off-chain store of encrypted medical documents",
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(newVaultServeCmd(vault.NewGRPCChain))
+	return cmd
+}
+
+func newVaultServeCmd(connect chainConnector) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve encrypted blobs to the accounts the chain permits, after their access is logged on chain",
+		Long: `serve runs the vault: an HTTP service in front of a blob store under
+--vault-dir (default <home>/vault). Blobs are ciphertext, named by their SHA-256
+(the record's ciphertext_hash). The vault keeps no access rules of its own;
+it asks the chain (--grpc-addr) on every request.
+
+  PUT /v1/blobs/{ciphertext_hash}                       store a blob (signed request)
+  GET /v1/blobs/{ciphertext_hash}?purpose=PURPOSE_TREAT fetch a blob (signed request)
+  GET /healthz
+
+Every request is signed with the account's key (ADR-036, headers
+X-Carechain-*; see pkg/vaultauth). A download is served only to an account the
+chain permits to READ the record for the stated purpose, and only once its
+MsgRecordAccess for that record and purpose is committed (no older than
+--access-max-age); each committed access releases one download. Uploads that
+no record anchors are deleted after --sweep-after.`,
+		Example: `  carechaind vault serve
+  carechaind vault serve --listen 127.0.0.1:8780 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SilenceUsage = true // a runtime failure is not a usage error
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			srv, ln, err := setUpVault(ctx, cmd, connect)
+			if err != nil {
+				return err
+			}
+			return srv.Serve(ctx, ln)
+		},
+	}
+	f := cmd.Flags()
+	f.String(flagVaultDir, "", "directory of the blob store (default <home>/vault)")
+	f.String(flagListen, DefaultVaultListen, "address the HTTP service listens on")
+	f.String(flagMaxBlobSize, "256MiB", "largest blob accepted (bytes, or with a KiB, MiB or GiB suffix)")
+	f.Duration(flagSweepAfter, vault.DefaultSweepAfter, "delete uploads that no record anchors after this long")
+	f.Duration(flagSweepInterval, vault.DefaultSweepInterval, "how often to look for unanchored uploads")
+	f.Duration(flagAccessMaxAge, vault.DefaultAccessMaxAge, "how recent the requester's committed MsgRecordAccess must be")
+	f.Duration(flagSignWindow, 60*time.Second, "accepted clock difference of signed requests, either way")
+	f.String(flagGRPCAddr, "localhost:9090", "gRPC address of the node the vault asks")
+	f.Bool(flagGRPCInsecure, true, "connect to the node without TLS (loopback, localnet)")
+	return cmd
+}
+
+func setUpVault(ctx context.Context, cmd *cobra.Command, connect chainConnector) (*vault.Server, net.Listener, error) {
+	f := cmd.Flags()
+	var home string
+	if cmd.Context() != nil {
+		home = client.GetClientContextFromCmd(cmd).HomeDir
+	}
+	if h, err := f.GetString(flags.FlagHome); err == nil && h != "" {
+		home = h
+	}
+	if home == "" {
+		home = app.DefaultNodeHome
+	}
+	dir, _ := f.GetString(flagVaultDir)
+	if dir == "" {
+		dir = filepath.Join(home, "vault")
+	}
+	sizeText, _ := f.GetString(flagMaxBlobSize)
+	maxSize, err := parseByteSize(sizeText)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--%s: %w", flagMaxBlobSize, err)
+	}
+	sweepAfter, _ := f.GetDuration(flagSweepAfter)
+	sweepInterval, _ := f.GetDuration(flagSweepInterval)
+	accessMaxAge, _ := f.GetDuration(flagAccessMaxAge)
+	window, _ := f.GetDuration(flagSignWindow)
+	for name, d := range map[string]time.Duration{flagSweepAfter: sweepAfter, flagSweepInterval: sweepInterval, flagAccessMaxAge: accessMaxAge, flagSignWindow: window} {
+		if d <= 0 {
+			return nil, nil, fmt.Errorf("--%s must be positive", name)
+		}
+	}
+	grpcAddr, _ := f.GetString(flagGRPCAddr)
+	insecure, _ := f.GetBool(flagGRPCInsecure)
+	listen, _ := f.GetString(flagListen)
+
+	// Without the chain the vault cannot decide anything: fail before
+	// touching the disk or the network.
+	chain, err := connect(ctx, vault.GRPCChainConfig{GRPCAddress: grpcAddr, Insecure: insecure, Timeout: vault.DefaultChainTimeout})
+	if err != nil {
+		return nil, nil, fmt.Errorf("connecting to the chain at %s: %w", grpcAddr, err)
+	}
+	store, err := vault.OpenStore(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	logFormat, _ := f.GetString(flags.FlagLogFormat)
+	var handler slog.Handler
+	if logFormat == "plain" || logFormat == "text" {
+		handler = slog.NewTextHandler(cmd.ErrOrStderr(), nil)
+	} else {
+		handler = slog.NewJSONHandler(cmd.ErrOrStderr(), nil)
+	}
+	auth := vaultauth.NewVerifier(vaultauth.VerifierConfig{Prefix: app.Bech32Prefix, Window: window})
+	srv := vault.NewServer(store, chain, auth, vault.Config{
+		MaxBlobSize:   maxSize,
+		AccessMaxAge:  accessMaxAge,
+		SweepAfter:    sweepAfter,
+		SweepInterval: sweepInterval,
+		Logger:        slog.New(handler),
+	})
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return nil, nil, err
+	}
+	return srv, ln, nil
+}
+
+// parseByteSize reads "1048576", "512KiB", "256MiB" or "1GiB".
+func parseByteSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if strings.HasSuffix(s, suffix) {
+			s, mult = strings.TrimSuffix(s, suffix), m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size between 1 byte and 1 TiB", s)
+	}
+	return n * mult, nil
+}
