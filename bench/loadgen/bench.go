@@ -158,6 +158,13 @@ type WorkloadResult struct {
 	AtLoad PhaseResult `json:"at_load"`
 	// VsBank is capacity / the bank MsgSend capacity of the same run.
 	VsBank float64 `json:"vs_bank,omitempty"`
+	// NodeCPUMsPerTx is the median over the saturation rounds of the node's
+	// CPU time per committed transaction.
+	NodeCPUMsPerTx float64 `json:"node_cpu_ms_per_tx"`
+	// VsBankCPU is bank-send's CPU per transaction / this one's: the
+	// throughput ratio the two would have with the same CPU, which a busy
+	// shared machine disturbs far less than VsBank.
+	VsBankCPU float64 `json:"vs_bank_cpu,omitempty"`
 }
 
 // Machine describes where the run happened.
@@ -343,6 +350,12 @@ func (b *Bench) setup(ctx context.Context) error {
 		signer: NewSigner(tempApp.TxConfig(), net.ChainID, price),
 		logf:   b.logf,
 		resync: b.resync,
+		nodePID: func() int {
+			if b.node.cmd == nil || b.node.cmd.Process == nil {
+				return -1
+			}
+			return b.node.cmd.Process.Pid
+		},
 	}
 	return b.attachObserver(ctx)
 }
@@ -494,19 +507,25 @@ func (b *Bench) throughput(ctx context.Context) error {
 			}
 			e.rounds = append(e.rounds, res)
 			best = math.Max(best, res.Total.CommittedTPS)
-			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d)", e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures())
+			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d); node used %.2f cores, %.2f CPU ms/tx; load average %.1f",
+				e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures(), res.NodeCPUCores, res.NodeCPUMsPerTx, res.LoadAvg)
 		}
 	}
 
-	var bank float64
+	var bank, bankCPU float64
 	for _, e := range entries {
 		med := medianPhase(e.rounds)
+		var cpus []float64
+		for _, p := range e.rounds {
+			cpus = append(cpus, p.NodeCPUMsPerTx)
+		}
+		cpu, _, _ := percentiles(cpus)
 		capacity := med.Total.CommittedTPS
 		at, err := b.atLoad(ctx, e.name, e.ws, capacity)
 		if err != nil {
 			return err
 		}
-		wr := WorkloadResult{Workload: e.name, Saturation: med, AtLoad: at}
+		wr := WorkloadResult{Workload: e.name, Saturation: med, AtLoad: at, NodeCPUMsPerTx: cpu}
 		for _, p := range e.rounds {
 			wr.SaturationRounds = append(wr.SaturationRounds, p.Total.CommittedTPS)
 		}
@@ -520,10 +539,13 @@ func (b *Bench) throughput(ctx context.Context) error {
 			wr.MsgType, wr.Healthcare = strings.Join(names, "+"), true
 		}
 		if e.name == BaselineWorkload {
-			bank = capacity
+			bank, bankCPU = capacity, cpu
 		}
 		if bank > 0 {
 			wr.VsBank = round2(capacity / bank)
+		}
+		if bankCPU > 0 && cpu > 0 {
+			wr.VsBankCPU = round2(bankCPU / cpu)
 		}
 		if e.name == mixName {
 			b.res.Mixed = &wr

@@ -96,19 +96,32 @@ func measureState(home string) (stateSize, error) {
 		return stateSize{}, err
 	}
 
-	ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
-	if err != nil {
-		return stateSize{}, err
+	// One CompactRange does not always drop every deleted node (the
+	// pruning deletes were just written): compact until the size settles.
+	var disk int64
+	for pass := 0; pass < 5; pass++ {
+		ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
+		if err != nil {
+			return stateSize{}, err
+		}
+		if err := ldb.ForceCompact(nil, nil); err != nil {
+			ldb.Close()
+			return stateSize{}, fmt.Errorf("compacting: %w", err)
+		}
+		if err := ldb.Close(); err != nil {
+			return stateSize{}, err
+		}
+		size, err := dirSize(filepath.Join(dataDir, "application.db"))
+		if err != nil {
+			return stateSize{}, err
+		}
+		settled := pass > 0 && size >= disk-disk/1000
+		disk = size
+		if settled {
+			break
+		}
 	}
-	if err := ldb.ForceCompact(nil, nil); err != nil {
-		ldb.Close()
-		return stateSize{}, fmt.Errorf("compacting: %w", err)
-	}
-	if err := ldb.Close(); err != nil {
-		return stateSize{}, err
-	}
-	disk, err := dirSize(filepath.Join(dataDir, "application.db"))
-	return stateSize{disk: disk, logical: logical}, err
+	return stateSize{disk: disk, logical: logical}, nil
 }
 
 func growth(before, after stateSize, items int) (disk, logical float64, byStore map[string]float64) {

@@ -233,14 +233,15 @@ func nodeAddrs(n devnet.Node, pprof string) []string {
 	return out
 }
 
-// dirSize is the total size of the regular files under dir.
+// dirSize is the total size of the regular files under dir, leaving out
+// LevelDB's text logs (LOG, LOG.old), which grow with every open.
 func dirSize(dir string) (int64, error) {
 	var total int64
 	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.Type().IsRegular() {
+		if d.Type().IsRegular() && d.Name() != "LOG" && d.Name() != "LOG.old" {
 			info, err := d.Info()
 			if err != nil {
 				if errors.Is(err, os.ErrNotExist) {

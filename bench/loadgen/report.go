@@ -78,7 +78,7 @@ func evaluate(r *Results) []Check {
 		}
 		c := t.Saturation.Total.CommittedTPS
 		out = append(out, check("2. "+t.Workload+" >= 0.8x bank-send", bank > 0 && c >= minVsBank*bank,
-			"%.0f vs %.0f tx/s (%.2fx)", c, bank, t.VsBank))
+			"%.0f vs %.0f tx/s (%.2fx); by node CPU per tx %.2fx (%.2f vs %.2f ms)", c, bank, t.VsBank, t.VsBankCPU, t.NodeCPUMsPerTx, r.Throughput[0].NodeCPUMsPerTx))
 	}
 
 	out = append(out, check("3a. bank-send >= 500 committed tx/s", bank >= minBankTPS, "%.0f tx/s", bank))
@@ -157,16 +157,19 @@ func (r *Results) PrintTable(w io.Writer) {
 	fmt.Fprintf(w, "latency: %s\n\n", r.LatencyDefinition)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "TRANSACTIONS\tmax committed/s\toffered/s\tvs bank\t|\tat-load target/s\tcommitted/s\tp50 ms\tp99 ms\tblock ms\t|\tgas/tx\tbytes/tx\tfailures\t")
+	fmt.Fprintln(tw, "TRANSACTIONS\tmax committed/s\toffered/s\tvs bank\tnode cores\tCPU ms/tx\tvs bank (CPU)\t|\tat-load target/s\tcommitted/s\tp50 ms\tp99 ms\tblock ms\t|\tgas/tx\tbytes/tx\tfailures\t")
 	row := func(t WorkloadResult) {
 		s, a := t.Saturation.Total, t.AtLoad.Total
-		vs := "-"
-		if t.VsBank > 0 {
-			vs = fmt.Sprintf("%.2f", t.VsBank)
+		ratio := func(v float64) string {
+			if v <= 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.2f", v)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t|\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t|\t%.0f\t%.0f\t%d\t\n",
-			t.Workload, s.CommittedTPS, s.OfferedTPS, vs, a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms,
-			t.AtLoad.Blocks.IntervalMeanMs, s.GasUsedPerTx, s.BytesPerTx, s.Failures()+a.Failures())
+		failures := s.Failures() + a.Failures()
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t|\t%.0f\t%.0f\t%d\t\n",
+			t.Workload, s.CommittedTPS, s.OfferedTPS, ratio(t.VsBank), t.Saturation.NodeCPUCores, t.NodeCPUMsPerTx, ratio(t.VsBankCPU),
+			a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs, s.GasUsedPerTx, s.BytesPerTx, failures)
 	}
 	for _, t := range r.Throughput {
 		row(t)

@@ -122,6 +122,19 @@ type PhaseResult struct {
 	Blocks  BlockStats `json:"blocks"`
 	// DurationS is how long the lanes were sending.
 	DurationS float64 `json:"duration_s"`
+	// NodeCPUCores is the CPU the node process used while the lanes were
+	// sending, in cores (2.0 = both cores of a 2-core machine): on a shared
+	// machine, how much of it the node actually got.
+	NodeCPUCores float64 `json:"node_cpu_cores,omitempty"`
+	// NodeCPUMsPerTx is the node's CPU time from the start of sending until
+	// the mempool drained, per transaction committed with code 0 (CheckTx,
+	// recheck, execution, commit and RPC together). It depends far less on
+	// what else the machine runs than tx/s does.
+	NodeCPUMsPerTx float64 `json:"node_cpu_ms_per_tx,omitempty"`
+	// LoadgenCPUCores is the load generator's own CPU use while sending.
+	LoadgenCPUCores float64 `json:"loadgen_cpu_cores,omitempty"`
+	// LoadAvg is the 1-minute load average when sending ended.
+	LoadAvg float64 `json:"load_avg_1m"`
 }
 
 type engine struct {
@@ -133,6 +146,18 @@ type engine struct {
 	signer    *Signer
 	logf      func(format string, args ...any)
 	resync    func(ctx context.Context, senders []*Sender) error
+	// nodePID, if set, returns the node's process id for CPU accounting.
+	nodePID func() int
+}
+
+// cpuSample reads the node's and the load generator's CPU time.
+func (e *engine) cpuSample() (node, self time.Duration, ok bool) {
+	self = selfCPU()
+	if e.nodePID == nil {
+		return 0, self, false
+	}
+	node, err := processCPU(e.nodePID())
+	return node, self, err == nil
 }
 
 // presign signs every stream's transactions ahead of the run, lanes in
@@ -306,8 +331,11 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 	if p.during != nil {
 		go p.during(runCtx)
 	}
+	time.Sleep(time.Until(t0))
+	node0, self0, cpuOK := e.cpuSample()
 	wg.Wait()
 	sendEnd := time.Now()
+	node1, self1, _ := e.cpuSample()
 	cancel()
 
 	// Rewind every lane to its first unsent transaction: those sequences
@@ -325,9 +353,20 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 	if err != nil {
 		return PhaseResult{}, err
 	}
+	node2, _, _ := e.cpuSample()
 	res, resyncNeeded, err := e.collect(ctx, p, t0, sendEnd, startHeight, endHeight, sent, outcomes)
 	if err != nil {
 		return PhaseResult{}, err
+	}
+	res.LoadAvg = loadAvg()
+	if secs := sendEnd.Sub(t0).Seconds(); secs > 0 {
+		res.LoadgenCPUCores = round2((self1 - self0).Seconds() / secs)
+		if cpuOK {
+			res.NodeCPUCores = round2((node1 - node0).Seconds() / secs)
+			if res.Total.Committed > 0 {
+				res.NodeCPUMsPerTx = round2(float64(node2-node0) / float64(time.Millisecond) / float64(res.Total.Committed))
+			}
+		}
 	}
 	if len(resyncNeeded) > 0 && e.resync != nil {
 		if err := e.resync(ctx, resyncNeeded); err != nil {
