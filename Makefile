@@ -112,7 +112,7 @@ loadgen:
 LOADGEN_FLAGS ?=
 BENCH_RESULTS := $(CURDIR)/bench/results
 
-## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 10 min); prints a table, writes bench/results/latest.json
+## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 9 min); prints a table, writes bench/results/latest.json
 bench: build loadgen
 	$(BUILDDIR)/loadgen run --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/latest.json \
 		--profile-dir $(BENCH_RESULTS) $(LOADGEN_FLAGS)

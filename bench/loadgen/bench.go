@@ -193,7 +193,6 @@ type Bench struct {
 	grpcConn *grpc.ClientConn
 	eng      *engine
 	res      *Results
-	net      *devnet.Network
 	profMu   sync.Mutex
 }
 
@@ -319,7 +318,6 @@ func (b *Bench) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.net = net
 	info := net.Nodes[0]
 	if err := checkPortsFree(nodeAddrs(info, pprofAddr)...); err != nil {
 		return err

@@ -217,28 +217,6 @@ func (c *rpcClient) blockResults(ctx context.Context, height int64) ([]txResult,
 	return res.TxsResults, nil
 }
 
-// waitHeight waits until the node has committed height h.
-func (c *rpcClient) waitHeight(ctx context.Context, h int64, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		got, err := c.height(ctx)
-		if err == nil && got >= h {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if err != nil {
-				return fmt.Errorf("waiting for height %d: %w", h, err)
-			}
-			return fmt.Errorf("waiting for height %d: still at %d after %s", h, got, timeout)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
 // commitObserver records when each block's commit is observed: the
 // NewBlockHeader event, which CometBFT publishes once the block is executed
 // and committed. Inclusion latency is measured against this time, not the

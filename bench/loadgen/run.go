@@ -429,6 +429,7 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 	bytes := make([]int64, n)
 	failed := make([]int, n)
 	samples := make([][]string, n)
+	refusals := make([][]string, n)
 	seen := make(map[[32]byte]bool, len(sent))
 	needResync := map[*Sender]bool{}
 	var blocks []blockRecord
@@ -508,8 +509,8 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 			s.MempoolFullRetries += o.mempoolFull
 			if o.rejected > 0 {
 				needResync[st.lanes[li]] = true
-				if len(samples[si]) < 3 {
-					samples[si] = append(samples[si], "refused: "+truncate(o.rejectLog, 300))
+				if len(refusals[si]) < 3 {
+					refusals[si] = append(refusals[si], "refused: "+truncate(o.rejectLog, 300))
 				}
 			}
 			if o.firstUnsent < len(st.txs[li]) {
@@ -520,7 +521,10 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 		s.Failed = failed[si]
 		s.Missing = missing[si]
 		s.Committed = len(latencies[si])
-		s.FailureSamples = samples[si]
+		s.FailureSamples = append(samples[si], refusals[si]...)
+		if s.Missing > 0 {
+			s.FailureSamples = append(s.FailureSamples, fmt.Sprintf("missing: %d transactions passed CheckTx but were in no block by the end of the drain", s.Missing))
+		}
 		if duration > 0 {
 			s.OfferedTPS = round2(float64(s.Sent) / duration)
 		}
