@@ -27,7 +27,8 @@ LOCALNET_HOME := $(CURDIR)/.localnet
 TESTNET_DIR   := $(CURDIR)/.testnet
 
 .PHONY: all build install test test-race test-cosmjs lint fmt vet proto-gen proto-tools \
-	localnet localnet-reset testnet testnet-stop clean help tools
+	localnet localnet-reset testnet testnet-stop clean help tools \
+	loadgen bench bench-quick bench-testnet bench-micro
 
 all: build
 
@@ -101,6 +102,32 @@ test-cosmjs:
 ## clean: remove build output and the local networks
 clean: testnet-stop
 	rm -rf $(BUILDDIR)/$(BINARY) $(LOCALNET_HOME) $(TESTNET_DIR)
+
+## loadgen: compile the benchmark load generator into build/loadgen
+loadgen:
+	@mkdir -p $(BUILDDIR)
+	$(GO) build -o $(BUILDDIR)/loadgen ./tools/loadgen
+
+# Extra flags for the load generator, e.g. make bench LOADGEN_FLAGS="--workloads registry-set-key --keep-home".
+LOADGEN_FLAGS ?=
+BENCH_RESULTS := $(CURDIR)/bench/results
+
+## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 9 min); prints a table, writes bench/results/latest.json
+bench: build loadgen
+	$(BUILDDIR)/loadgen run --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/latest.json \
+		--profile-dir $(BENCH_RESULTS) $(LOADGEN_FLAGS)
+
+## bench-quick: the same measurements, small (under 3 minutes); writes bench/results/quick.json
+bench-quick: build loadgen
+	$(BUILDDIR)/loadgen run --quick --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/quick.json $(LOADGEN_FLAGS)
+
+## bench-testnet: latency and stability under load on a 4-validator network shaped like make testnet; writes bench/results/testnet.json
+bench-testnet: build loadgen
+	$(BUILDDIR)/loadgen testnet --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/testnet.json $(LOADGEN_FLAGS)
+
+## bench-micro: Go micro-benchmarks of the transaction and keeper paths (every result checked)
+bench-micro:
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./app/... ./x/...
 
 ## help: list targets
 help:

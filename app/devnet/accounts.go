@@ -44,6 +44,11 @@ type Account struct {
 	Mnemonic string         `json:"mnemonic"`
 	Coins    sdk.Coins      `json:"coins"`
 	addr     sdk.AccAddress `json:"-"`
+
+	// PubKey, if set, is written into the genesis account by AddAccounts (an
+	// account that has signed before: its first transaction does not add
+	// its key to state).
+	PubKey cryptotypes.PubKey `json:"-"`
 }
 
 // AccAddress returns the account's address bytes.

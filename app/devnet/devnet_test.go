@@ -16,8 +16,11 @@ import (
 
 	"cosmossdk.io/log"
 
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/carechain/carechain/app"
@@ -123,4 +126,66 @@ func TestTestnetNodesUseDistinctLoopbackPorts(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, first, other)
 	}
+}
+
+// Generate runs genesis hooks after the demo state and lets the caller adjust
+// each node's configuration; AddAccounts numbers the accounts it adds after
+// the ones already listed, so a client knows them without asking the chain.
+func TestGenerateHooksAndExtraAccounts(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "bench")
+	extra := []devnet.Account{
+		devnet.NewAccount("extra-0", "", sdk.AccAddress("extra-account-0-____")),
+		devnet.NewAccount("extra-1", "", sdk.AccAddress("extra-account-1-____")),
+	}
+	var listedBefore int
+	hook := func(cdc codec.JSONCodec, genState map[string]json.RawMessage, net *devnet.Network) error {
+		require.NotEmpty(t, net.Accounts, "hooks see the demo accounts")
+		var auth authtypes.GenesisState
+		require.NoError(t, cdc.UnmarshalJSON(genState[authtypes.ModuleName], &auth))
+		listedBefore = len(auth.Accounts)
+		for i := range extra {
+			extra[i] = devnet.NewAccount(extra[i].Name, mustBech32(t, extra[i].AccAddress()), extra[i].AccAddress())
+			extra[i].Coins = sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 7))
+		}
+		return devnet.AddAccounts(cdc, genState, extra)
+	}
+	_, err := devnet.Generate(context.Background(), devnet.Options{
+		ChainID: "carechain-bench-1", OutputDir: home, SingleHome: true, NumValidators: 1,
+		TimeoutCommit: time.Second, MinGasPrices: "0.0025ucare",
+		GenesisHooks: []devnet.GenesisHook{hook},
+		ConfigureNode: func(i int, cmt *cmtcfg.Config, appCfg *serverconfig.Config) {
+			cmt.TxIndex.Indexer = "null"
+			appCfg.Pruning = "everything"
+		},
+	})
+	require.NoError(t, err)
+	require.Equal(t, "null", readCometConfig(t, home).TxIndex.Indexer)
+	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(appToml), `pruning = "everything"`)
+
+	gen, err := genutiltypes.AppGenesisFromFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	var state map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(gen.AppState, &state))
+	cdc := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{}).AppCodec()
+	var auth authtypes.GenesisState
+	require.NoError(t, cdc.UnmarshalJSON(state[authtypes.ModuleName], &auth))
+	accounts, err := authtypes.UnpackAccounts(auth.Accounts)
+	require.NoError(t, err)
+	numbers := map[string]uint64{}
+	for _, a := range accounts {
+		numbers[a.GetAddress().String()] = a.GetAccountNumber()
+	}
+	for i, e := range extra {
+		require.Equal(t, uint64(listedBefore+i), numbers[e.AccAddress().String()], e.Name)
+	}
+	require.Contains(t, string(state["bank"]), extra[1].Address, "extra accounts are funded")
+}
+
+func mustBech32(t *testing.T, addr sdk.AccAddress) string {
+	t.Helper()
+	s, err := sdk.Bech32ifyAddressBytes(app.Bech32Prefix, addr)
+	require.NoError(t, err)
+	return s
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
@@ -64,7 +65,18 @@ type Options struct {
 	SnapshotInterval uint64
 	// GenesisTime; zero means now.
 	GenesisTime time.Time
+	// GenesisHooks edit the app state after the demo state and before the
+	// gentxs are signed (the benchmark adds its accounts and fixtures here).
+	GenesisHooks []GenesisHook
+	// ConfigureNode, if set, adjusts node i's CometBFT and app configuration
+	// before they are written (the benchmark raises the mempool, turns the
+	// indexer off and so on).
+	ConfigureNode func(i int, cmt *cmtcfg.Config, app *serverconfig.Config)
 }
+
+// GenesisHook edits a development network's app state. net holds the demo
+// accounts and the validator nodes.
+type GenesisHook func(cdc codec.JSONCodec, genState map[string]json.RawMessage, net *Network) error
 
 // Node describes one generated node.
 type Node struct {
@@ -162,8 +174,8 @@ type GenesisValidator struct {
 // and one signed gentx per validator. genesisTime is the chain's genesis
 // time (demo coverage periods are the calendar year it falls in). It imports
 // every key into kr (any keyring; tests use an in-memory one) and returns the
-// accounts, operators first.
-func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, chainID string, genesisTime time.Time, vals []GenesisValidator) (map[string]json.RawMessage, []Account, error) {
+// accounts, operators first. hooks run after the demo state, in order.
+func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, chainID string, genesisTime time.Time, vals []GenesisValidator, hooks ...GenesisHook) (map[string]json.RawMessage, []Account, error) {
 	cdc := a.AppCodec()
 	txConfig := a.TxConfig()
 	addrCodec := a.AccountKeeper.AddressCodec()
@@ -196,6 +208,11 @@ func BuildGenesis(ctx context.Context, a *app.CarechainApp, kr keyring.Keyring, 
 	}
 	if err := applyDemoState(cdc, genState, net); err != nil {
 		return nil, nil, err
+	}
+	for _, hook := range hooks {
+		if err := hook(cdc, genState, net); err != nil {
+			return nil, nil, err
+		}
 	}
 
 	var genTxs []sdk.Tx
@@ -261,7 +278,7 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 		}
 	}
 
-	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, opts.GenesisTime, vals)
+	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, opts.GenesisTime, vals, opts.GenesisHooks...)
 	if err != nil {
 		return nil, err
 	}
@@ -299,8 +316,12 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 		}
 		cfg := cmtConfigs[i]
 		cfg.P2P.PersistentPeers = persistentPeers(net.Nodes, i)
+		appCfg := appConfig(opts, i)
+		if opts.ConfigureNode != nil {
+			opts.ConfigureNode(i, cfg, appCfg)
+		}
 		cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), appConfig(opts, i))
+		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), appCfg)
 		if err := writeClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, net.Nodes[i].RPC); err != nil {
 			return nil, err
 		}

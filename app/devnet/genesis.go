@@ -29,6 +29,28 @@ const (
 var PatientFeeAllowance = sdk.NewCoins(ucare(100 * million))
 
 func setAccountsAndBalances(cdc codec.JSONCodec, genState map[string]json.RawMessage, accounts []Account) error {
+	if err := addAccounts(cdc, genState, accounts, false); err != nil {
+		return err
+	}
+	var bankGen banktypes.GenesisState
+	if err := cdc.UnmarshalJSON(genState[banktypes.ModuleName], &bankGen); err != nil {
+		return fmt.Errorf("bank genesis: %w", err)
+	}
+	bankGen.DenomMetadata = append(bankGen.DenomMetadata, denomMetadata()...)
+	genState[banktypes.ModuleName] = cdc.MustMarshalJSON(&bankGen)
+	return nil
+}
+
+// AddAccounts adds base accounts holding their Coins to the auth and bank
+// genesis. Each gets an explicit account number, counting on from the
+// accounts already listed, so that a client can sign for it offline
+// without asking the chain (the demo accounts, listed first with number
+// zero, are numbered 0, 1, 2, ... by x/auth in the order listed).
+func AddAccounts(cdc codec.JSONCodec, genState map[string]json.RawMessage, accounts []Account) error {
+	return addAccounts(cdc, genState, accounts, true)
+}
+
+func addAccounts(cdc codec.JSONCodec, genState map[string]json.RawMessage, accounts []Account, numbered bool) error {
 	var authGen authtypes.GenesisState
 	if err := cdc.UnmarshalJSON(genState[authtypes.ModuleName], &authGen); err != nil {
 		return fmt.Errorf("auth genesis: %w", err)
@@ -38,12 +60,18 @@ func setAccountsAndBalances(cdc codec.JSONCodec, genState map[string]json.RawMes
 		return fmt.Errorf("bank genesis: %w", err)
 	}
 
+	next := uint64(len(authGen.Accounts))
 	genAccounts := make([]authtypes.GenesisAccount, 0, len(accounts))
-	for _, a := range accounts {
-		genAccounts = append(genAccounts, authtypes.NewBaseAccount(a.AccAddress(), nil, 0, 0))
+	supply := sdk.NewCoins()
+	for i, a := range accounts {
+		var number uint64
+		if numbered {
+			number = next + uint64(i)
+		}
+		genAccounts = append(genAccounts, authtypes.NewBaseAccount(a.AccAddress(), a.PubKey, number, 0))
 		if !a.Coins.IsZero() {
 			bankGen.Balances = append(bankGen.Balances, banktypes.Balance{Address: a.Address, Coins: a.Coins})
-			bankGen.Supply = bankGen.Supply.Add(a.Coins...)
+			supply = supply.Add(a.Coins...)
 		}
 	}
 	packed, err := authtypes.PackAccounts(genAccounts)
@@ -52,7 +80,7 @@ func setAccountsAndBalances(cdc codec.JSONCodec, genState map[string]json.RawMes
 	}
 	authGen.Accounts = append(authGen.Accounts, packed...)
 	bankGen.Balances = banktypes.SanitizeGenesisBalances(bankGen.Balances)
-	bankGen.DenomMetadata = append(bankGen.DenomMetadata, denomMetadata()...)
+	bankGen.Supply = bankGen.Supply.Add(supply...)
 
 	genState[authtypes.ModuleName] = cdc.MustMarshalJSON(&authGen)
 	genState[banktypes.ModuleName] = cdc.MustMarshalJSON(&bankGen)

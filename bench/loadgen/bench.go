@@ -1,0 +1,814 @@
+// Package loadgen is Carechain's benchmark engine: it generates a fresh
+// chain whose genesis funds many sender accounts (and the fixtures each
+// workload needs), starts carechaind on it, sends pre-signed transactions
+// over broadcast_tx_sync at saturation and at a fixed rate, reads every
+// transaction's result from the committed blocks, drives query load over
+// gRPC and REST, and measures state growth on disk.
+//
+// Workloads (one transaction type each) and queries register themselves
+// from bench/workloads; see bench/README.md.
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"cosmossdk.io/log"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/app/devnet"
+)
+
+// Config is one benchmark run.
+type Config struct {
+	// Mode names the run in the report ("full", "quick").
+	Mode string
+	// Binary is the carechaind to run.
+	Binary string
+	// Workloads and Queries select by name; empty means all registered.
+	Workloads []string
+	Queries   []string
+
+	// Lanes is the number of senders (one goroutine and account each) per
+	// workload.
+	Lanes int
+	// SaturationDuration is how long each as-fast-as-possible run sends;
+	// RateDuration how long each fixed-rate run sends.
+	SaturationDuration time.Duration
+	// Rounds of saturation runs, interleaved across workloads; capacity is
+	// the median.
+	Rounds       int
+	RateDuration time.Duration
+	// LoadFactor is the fraction of the measured capacity the fixed-rate
+	// (latency) runs offer: 0.8.
+	LoadFactor float64
+	// MaxRate caps how many transactions are pre-signed for a saturation
+	// run (MaxRate x SaturationDuration).
+	MaxRate float64
+	// Backlog caps the node's mempool during saturation runs.
+	Backlog int
+
+	// TimeoutCommit and MinGasPrice configure the node.
+	TimeoutCommit time.Duration
+	MinGasPrice   string
+
+	// QueryDuration is the length of each query measurement, at each of
+	// QueryClients concurrencies; QuerySize the objects each query workload
+	// puts in genesis.
+	QueryDuration time.Duration
+	QueryClients  []int
+	QuerySize     int
+
+	// GrowthItems is how many items each state-growth measurement adds.
+	GrowthItems int
+
+	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
+	// 13090, REST 5317, P2P 30656, pprof 10060).
+	PortOffset int
+	// Home is the node home; empty means a new temporary directory,
+	// removed afterwards unless KeepHome.
+	Home     string
+	KeepHome bool
+	// ProfileDir, if set, receives CPU profiles of the node: cpu-bank-send.pprof
+	// (baseline saturation), cpu-healthcare-mix.pprof (mix saturation) and
+	// cpu-query-grpc-32.pprof (32 gRPC query clients).
+	ProfileDir string
+
+	Log io.Writer
+}
+
+// QuickConfig is `make bench-quick`: every measurement, small.
+func QuickConfig() Config {
+	return Config{
+		Mode: "quick", Lanes: 32, Rounds: 1, SaturationDuration: 8 * time.Second, RateDuration: 8 * time.Second,
+		LoadFactor: 0.8, MaxRate: 2500, Backlog: 4000, TimeoutCommit: time.Second, MinGasPrice: "0.0025" + app.BondDenom,
+		QueryDuration: 2 * time.Second, QueryClients: []int{1, 8, 32}, QuerySize: 20_000, GrowthItems: 1_000,
+		PortOffset: 4000,
+	}
+}
+
+// FullConfig is `make bench`.
+func FullConfig() Config {
+	c := QuickConfig()
+	c.Mode = "full"
+	c.Lanes = 64
+	c.Rounds = 3
+	c.SaturationDuration = 15 * time.Second
+	c.RateDuration = 30 * time.Second
+	c.Backlog = 6000
+	c.QueryDuration = 5 * time.Second
+	c.QuerySize = 100_000
+	c.GrowthItems = 10_000
+	return c
+}
+
+// Results is everything a run measured; bench/results/latest.json holds one.
+type Results struct {
+	Schema    int          `json:"schema"`
+	Mode      string       `json:"mode"`
+	StartedAt time.Time    `json:"started_at"`
+	DurationS float64      `json:"duration_s"`
+	Machine   Machine      `json:"machine"`
+	Node      NodeSettings `json:"node"`
+	// Latency is measured from the first broadcast_tx_sync attempt to the
+	// moment the load generator observed the commit of the block holding
+	// the transaction (CometBFT's NewBlockHeader event).
+	LatencyDefinition string            `json:"latency_definition"`
+	Throughput        []WorkloadResult  `json:"throughput"`
+	Mixed             *WorkloadResult   `json:"healthcare_mix,omitempty"`
+	Queries           []QueryStats      `json:"queries"`
+	QueryTxLoad       *PhaseResult      `json:"query_tx_load,omitempty"`
+	StateGrowth       []StateGrowth     `json:"state_growth"`
+	Checks            []Check           `json:"checks"`
+	Notes             []string          `json:"notes,omitempty"`
+	Profiles          map[string]string `json:"cpu_profiles,omitempty"`
+	Settings          map[string]any    `json:"settings"`
+}
+
+// WorkloadResult is one workload's (or the healthcare mix's) throughput
+// and latency.
+type WorkloadResult struct {
+	Workload   string `json:"workload"`
+	MsgType    string `json:"msg_type"`
+	Healthcare bool   `json:"healthcare"`
+	// Saturation: as fast as the node takes them; the round with the median
+	// committed tx/s, which is the workload's capacity.
+	Saturation PhaseResult `json:"saturation"`
+	// SaturationRounds are every round's committed tx/s.
+	SaturationRounds []float64 `json:"saturation_rounds"`
+	// AtLoad: a fixed rate of LoadFactor x capacity, for latency.
+	AtLoad PhaseResult `json:"at_load"`
+	// VsBank is capacity / the bank MsgSend capacity of the same run.
+	VsBank float64 `json:"vs_bank,omitempty"`
+	// NodeCPUMsPerTx is the median over the saturation rounds of the node's
+	// CPU time per committed transaction.
+	NodeCPUMsPerTx float64 `json:"node_cpu_ms_per_tx"`
+	// VsBankCPU is bank-send's CPU per transaction / this one's: the
+	// throughput ratio the two would have with the same CPU, which a busy
+	// shared machine disturbs far less than VsBank.
+	VsBankCPU float64 `json:"vs_bank_cpu,omitempty"`
+}
+
+// Machine describes where the run happened.
+type Machine struct {
+	CPUs          int     `json:"cpus"`
+	GOOS          string  `json:"goos"`
+	GOARCH        string  `json:"goarch"`
+	GoVersion     string  `json:"go_version"`
+	LoadAvgStart  float64 `json:"load_avg_1m_start"`
+	LoadAvgEnd    float64 `json:"load_avg_1m_end"`
+	NodeVersion   string  `json:"node_version"`
+	Commit        string  `json:"commit"`
+	SharedMachine bool    `json:"shared_machine_note"`
+}
+
+// Bench is a running benchmark.
+type Bench struct {
+	cfg      Config
+	logf     func(format string, args ...any)
+	ws       []*Workload
+	qs       []*Query
+	senders  map[string][]*Sender
+	home     string
+	node     *node
+	rpc      *rpcClient
+	grpcConn *grpc.ClientConn
+	eng      *engine
+	res      *Results
+	profMu   sync.Mutex
+}
+
+// Run executes a whole benchmark and returns its results.
+func Run(ctx context.Context, cfg Config) (*Results, error) {
+	b := &Bench{cfg: cfg, senders: map[string][]*Sender{}}
+	out := cfg.Log
+	if out == nil {
+		out = os.Stderr
+	}
+	start := time.Now()
+	b.logf = func(format string, args ...any) {
+		fmt.Fprintf(out, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+	}
+	b.res = &Results{
+		Schema: 1, Mode: cfg.Mode, StartedAt: start.UTC().Truncate(time.Second),
+		LatencyDefinition: "first broadcast_tx_sync attempt -> load generator observes the NewBlockHeader event of the block that holds the transaction (after commit)",
+		Settings: map[string]any{
+			"lanes_per_workload": cfg.Lanes, "saturation_duration_s": cfg.SaturationDuration.Seconds(), "saturation_rounds": cfg.Rounds,
+			"rate_duration_s": cfg.RateDuration.Seconds(), "load_factor": cfg.LoadFactor,
+			"saturation_backlog_cap": cfg.Backlog, "query_duration_s": cfg.QueryDuration.Seconds(),
+			"query_state_size": cfg.QuerySize, "growth_items": cfg.GrowthItems,
+		},
+	}
+	b.res.Machine = machine(cfg.Binary)
+	if err := b.selectWorkloads(); err != nil {
+		return nil, err
+	}
+	defer b.cleanup()
+	if err := b.setup(ctx); err != nil {
+		return b.res, err
+	}
+	if err := b.throughput(ctx); err != nil {
+		return b.res, err
+	}
+	if err := b.queries(ctx); err != nil {
+		return b.res, err
+	}
+	if err := b.stateGrowth(ctx); err != nil {
+		return b.res, err
+	}
+	b.res.Machine.LoadAvgEnd = loadAvg()
+	b.res.DurationS = round2(time.Since(start).Seconds())
+	b.res.Checks = evaluate(b.res)
+	return b.res, nil
+}
+
+func (b *Bench) selectWorkloads() error {
+	pickW := map[string]bool{}
+	for _, n := range b.cfg.Workloads {
+		pickW[n] = true
+	}
+	for _, w := range Workloads() {
+		if len(pickW) == 0 || pickW[w.Name] || w.Name == BaselineWorkload {
+			b.ws = append(b.ws, w)
+			delete(pickW, w.Name)
+		}
+	}
+	if len(b.ws) == 0 || b.ws[0].Name != BaselineWorkload {
+		return fmt.Errorf("the baseline workload %q is not registered", BaselineWorkload)
+	}
+	for n := range pickW {
+		return fmt.Errorf("unknown workload %q", n)
+	}
+	pickQ := map[string]bool{}
+	for _, n := range b.cfg.Queries {
+		pickQ[n] = true
+	}
+	if pickQ["none"] {
+		return nil
+	}
+	for _, q := range Queries() {
+		if len(pickQ) == 0 || pickQ[q.Name] {
+			b.qs = append(b.qs, q)
+			delete(pickQ, q.Name)
+		}
+	}
+	for n := range pickQ {
+		return fmt.Errorf("unknown query %q", n)
+	}
+	return nil
+}
+
+func (b *Bench) setup(ctx context.Context) error {
+	home := b.cfg.Home
+	if home == "" {
+		dir, err := os.MkdirTemp("", "carechain-bench-")
+		if err != nil {
+			return err
+		}
+		home = filepath.Join(dir, "node")
+	}
+	b.home = home
+
+	for _, w := range b.ws {
+		n := b.cfg.Lanes
+		if w.Item != "" && w.ItemPerSender {
+			n += b.cfg.GrowthItems
+		}
+		ss := make([]*Sender, n)
+		for i := range ss {
+			ss[i] = NewSender(w.Name, i)
+		}
+		b.senders[w.Name] = ss
+	}
+	gen := &benchGenesis{workloads: b.ws, senders: b.senders, queries: b.qs, querySize: b.cfg.QuerySize}
+	pprofAddr := ""
+	if b.cfg.ProfileDir != "" {
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", 6060+b.cfg.PortOffset)
+	}
+	configure, settings := benchNodeConfig(b.cfg.TimeoutCommit, b.cfg.MinGasPrice, func(int) string { return pprofAddr })
+	settings.Validators = 1
+	settings.PprofListening = pprofAddr != ""
+	b.res.Node = settings
+
+	opts := devnet.Options{
+		ChainID: "carechain-bench-1", OutputDir: home, SingleHome: true, NumValidators: 1,
+		PortOffset: b.cfg.PortOffset, TimeoutCommit: b.cfg.TimeoutCommit, MinGasPrices: b.cfg.MinGasPrice,
+		GenesisHooks: []devnet.GenesisHook{gen.hook}, ConfigureNode: configure,
+	}
+	b.logf("generating a single-validator chain in %s (%d workloads, %d queries)", home, len(b.ws), len(b.qs))
+	net, err := devnet.Generate(ctx, opts)
+	if err != nil {
+		return err
+	}
+	info := net.Nodes[0]
+	if err := checkPortsFree(nodeAddrs(info, pprofAddr)...); err != nil {
+		return err
+	}
+	b.node = &node{binary: b.cfg.Binary, info: info, pprof: pprofAddr, log: filepath.Join(home, "node.log")}
+	b.rpc = newRPCClient(info.RPC, 512)
+	b.logf("starting %s (RPC %s, gRPC %s, REST %s)", b.cfg.Binary, info.RPC, info.GRPC, info.REST)
+	if err := b.startNode(ctx); err != nil {
+		return err
+	}
+
+	conn, err := grpc.NewClient(info.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	b.grpcConn = conn
+	if err := b.verifyAccounts(ctx); err != nil {
+		return err
+	}
+
+	tempApp := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{})
+	price, err := sdk.ParseDecCoin(b.cfg.MinGasPrice)
+	if err != nil {
+		return err
+	}
+	b.eng = &engine{
+		rpc:    b.rpc,
+		signer: NewSigner(tempApp.TxConfig(), net.ChainID, price),
+		logf:   b.logf,
+		resync: b.resync,
+		nodePID: func() int {
+			if b.node.cmd == nil || b.node.cmd.Process == nil {
+				return -1
+			}
+			return b.node.cmd.Process.Pid
+		},
+	}
+	return b.attachObserver(ctx)
+}
+
+func (b *Bench) startNode(ctx context.Context) error {
+	if err := b.node.start(ctx, b.rpc); err != nil {
+		return err
+	}
+	b.rpc.http.CloseIdleConnections()
+	return nil
+}
+
+func (b *Bench) attachObserver(ctx context.Context) error {
+	obs, err := newCommitObserver(ctx, b.node.rpc())
+	if err != nil {
+		return err
+	}
+	b.eng.observer = obs
+	return nil
+}
+
+func (b *Bench) stopNode() error {
+	if b.eng != nil && b.eng.observer != nil {
+		b.eng.observer.stop()
+		b.eng.observer = nil
+	}
+	return b.node.stop()
+}
+
+func (b *Bench) cleanup() {
+	if b.grpcConn != nil {
+		b.grpcConn.Close()
+	}
+	if b.node != nil && b.node.running() {
+		if err := b.stopNode(); err != nil {
+			b.logf("stopping the node: %v", err)
+		}
+	}
+	if b.home != "" && b.cfg.Home == "" && !b.cfg.KeepHome {
+		os.RemoveAll(filepath.Dir(b.home))
+	} else if b.home != "" {
+		b.logf("node home kept in %s", b.home)
+	}
+}
+
+// verifyAccounts checks the account numbers the signer will use against the
+// chain for the first and last sender of every workload.
+func (b *Bench) verifyAccounts(ctx context.Context) error {
+	q := authtypes.NewQueryClient(b.grpcConn)
+	for _, w := range b.ws {
+		ss := b.senders[w.Name]
+		for _, s := range []*Sender{ss[0], ss[len(ss)-1]} {
+			res, err := q.AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: s.Address})
+			if err != nil {
+				return fmt.Errorf("account of %s sender %d: %w", w.Name, s.Index, err)
+			}
+			if res.Info.AccountNumber != s.AccountNumber {
+				return fmt.Errorf("%s sender %d has account number %d on chain, %d in the signer", w.Name, s.Index, res.Info.AccountNumber, s.AccountNumber)
+			}
+		}
+	}
+	return nil
+}
+
+// resync re-reads the sequence of senders whose transactions failed.
+func (b *Bench) resync(ctx context.Context, senders []*Sender) error {
+	q := authtypes.NewQueryClient(b.grpcConn)
+	for _, s := range senders {
+		res, err := q.AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: s.Address})
+		if err != nil {
+			return err
+		}
+		s.Sequence = res.Info.Sequence
+	}
+	return nil
+}
+
+func (b *Bench) lanes(w *Workload) []*Sender { return b.senders[w.Name][:b.cfg.Lanes] }
+
+// perLane splits total transactions over n lanes.
+func perLane(total, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = total / n
+		if i < total%n {
+			out[i]++
+		}
+	}
+	return out
+}
+
+// throughput measures every workload's capacity (saturation) and its
+// latency at LoadFactor x capacity, then the same for the healthcare mix.
+// Saturation runs are interleaved over Rounds (bank, w1, w2, ..., mix,
+// bank, w1, ...) and each capacity is the median of its rounds, so that a
+// burst of load from elsewhere on a shared machine does not land on one
+// workload only.
+func (b *Bench) throughput(ctx context.Context) error {
+	type entry struct {
+		name   string
+		ws     []*Workload
+		rounds []PhaseResult
+	}
+	var entries []*entry
+	for _, w := range b.ws {
+		entries = append(entries, &entry{name: w.Name, ws: []*Workload{w}})
+	}
+	var hc []*Workload
+	for _, w := range b.ws {
+		if w.Healthcare {
+			hc = append(hc, w)
+		}
+	}
+	if len(hc) > 0 {
+		entries = append(entries, &entry{name: mixName, ws: hc})
+	} else {
+		b.res.Notes = append(b.res.Notes, "no healthcare workload registered: no healthcare mix")
+	}
+
+	best := 0.0
+	budget := func() float64 {
+		if best == 0 {
+			return b.cfg.MaxRate
+		}
+		return math.Min(b.cfg.MaxRate, 2*best+200)
+	}
+	rounds := max(b.cfg.Rounds, 1)
+	for r := 0; r < rounds; r++ {
+		for _, e := range entries {
+			var streams []*stream
+			for _, w := range e.ws {
+				st := &stream{w: w, lanes: b.lanes(w)}
+				// A mix shares the node: each stream gets a generous share.
+				share := budget() * b.cfg.SaturationDuration.Seconds()
+				if len(e.ws) > 1 {
+					share = share / float64(len(e.ws)) * 1.5
+				}
+				st.perLane = perLane(int(share), len(st.lanes))
+				streams = append(streams, st)
+			}
+			p := phase{name: fmt.Sprintf("%s saturation (round %d)", e.name, r+1), streams: streams, duration: b.cfg.SaturationDuration, backlog: b.cfg.Backlog}
+			if r == 0 && (e.name == BaselineWorkload || e.name == mixName) {
+				p.during = b.profile(strings.ReplaceAll(e.name, " ", "-"), b.cfg.SaturationDuration)
+			}
+			b.logf("%s: saturation for %s (round %d of %d)", e.name, b.cfg.SaturationDuration, r+1, rounds)
+			res, err := b.eng.run(ctx, p)
+			if err != nil {
+				return fmt.Errorf("%s: %w", p.name, err)
+			}
+			e.rounds = append(e.rounds, res)
+			best = math.Max(best, res.Total.CommittedTPS)
+			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d); node used %.2f cores, %.2f CPU ms/tx; load average %.1f",
+				e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures(), res.NodeCPUCores, res.NodeCPUMsPerTx, res.LoadAvg)
+		}
+	}
+
+	var bank, bankCPU float64
+	for _, e := range entries {
+		med := medianPhase(e.rounds)
+		var cpus []float64
+		for _, p := range e.rounds {
+			cpus = append(cpus, p.NodeCPUMsPerTx)
+		}
+		cpu, _, _ := percentiles(cpus)
+		capacity := med.Total.CommittedTPS
+		at, err := b.atLoad(ctx, e.name, e.ws, capacity)
+		if err != nil {
+			return err
+		}
+		wr := WorkloadResult{Workload: e.name, Saturation: med, AtLoad: at, NodeCPUMsPerTx: cpu}
+		for _, p := range e.rounds {
+			wr.SaturationRounds = append(wr.SaturationRounds, p.Total.CommittedTPS)
+		}
+		if len(e.ws) == 1 {
+			wr.MsgType, wr.Healthcare = e.ws[0].MsgType, e.ws[0].Healthcare
+		} else {
+			names := make([]string, len(e.ws))
+			for i, w := range e.ws {
+				names[i] = w.Name
+			}
+			wr.MsgType, wr.Healthcare = strings.Join(names, "+"), true
+		}
+		if e.name == BaselineWorkload {
+			bank, bankCPU = capacity, cpu
+		}
+		if bank > 0 {
+			wr.VsBank = round2(capacity / bank)
+		}
+		if bankCPU > 0 && cpu > 0 {
+			wr.VsBankCPU = round2(bankCPU / cpu)
+		}
+		if e.name == mixName {
+			b.res.Mixed = &wr
+		} else {
+			b.res.Throughput = append(b.res.Throughput, wr)
+		}
+	}
+	return nil
+}
+
+const mixName = "healthcare mix"
+
+// medianPhase returns the round with the median committed rate (the lower
+// median for an even count).
+func medianPhase(rounds []PhaseResult) PhaseResult {
+	s := append([]PhaseResult(nil), rounds...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Total.CommittedTPS < s[j].Total.CommittedTPS })
+	return s[(len(s)-1)/2]
+}
+
+// loadStreams returns fixed-rate streams offering total tx/s split equally
+// over ws, pre-signed for d.
+func (b *Bench) loadStreams(ws []*Workload, total float64, d time.Duration) []*stream {
+	var out []*stream
+	for _, w := range ws {
+		rate := total / float64(len(ws))
+		st := &stream{w: w, lanes: b.lanes(w), rate: rate}
+		st.perLane = perLane(int(math.Ceil(rate*d.Seconds()))+len(st.lanes), len(st.lanes))
+		out = append(out, st)
+	}
+	return out
+}
+
+func (b *Bench) atLoad(ctx context.Context, name string, ws []*Workload, capacity float64) (PhaseResult, error) {
+	rate := math.Floor(capacity * b.cfg.LoadFactor)
+	if rate < 1 {
+		return PhaseResult{}, fmt.Errorf("%s: no capacity measured (0 committed tx/s); see the failures above and %s", name, b.node.log)
+	}
+	b.logf("%s: %.0f tx/s (%.0f%% of capacity) for %s", name, rate, b.cfg.LoadFactor*100, b.cfg.RateDuration)
+	res, err := b.eng.run(ctx, phase{name: name + " at load", streams: b.loadStreams(ws, rate, b.cfg.RateDuration), duration: b.cfg.RateDuration})
+	if err != nil {
+		return res, fmt.Errorf("%s at load: %w", name, err)
+	}
+	b.logf("%s: committed %.0f tx/s, latency p50 %.0f ms p99 %.0f ms, block interval %.0f ms, failures %d",
+		name, res.Total.CommittedTPS, res.Total.LatencyP50Ms, res.Total.LatencyP99Ms, res.Blocks.IntervalMeanMs, res.Total.Failures())
+	return res, nil
+}
+
+// profile returns a phase hook that takes a CPU profile of the node for
+// about d and writes it to ProfileDir/cpu-<label>.pprof.
+func (b *Bench) profile(label string, d time.Duration) func(ctx context.Context) {
+	if b.cfg.ProfileDir == "" || b.node.pprof == "" {
+		return nil
+	}
+	return func(ctx context.Context) {
+		secs := min(max(int(d.Seconds())-2, 1), 30)
+		time.Sleep(time.Second)
+		if err := b.takeProfile(label, secs); err != nil {
+			b.logf("profile %s: %v", label, err)
+		}
+	}
+}
+
+func (b *Bench) takeProfile(label string, secs int) error {
+	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.node.pprof, secs)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if err := os.MkdirAll(b.cfg.ProfileDir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(b.cfg.ProfileDir, "cpu-"+label+".pprof")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		return err
+	}
+	b.profMu.Lock()
+	if b.res.Profiles == nil {
+		b.res.Profiles = map[string]string{}
+	}
+	b.res.Profiles[label] = path
+	b.profMu.Unlock()
+	b.logf("CPU profile of the node (%d s, %s) written to %s", secs, label, path)
+	return nil
+}
+
+func (b *Bench) queries(ctx context.Context) error {
+	if len(b.qs) == 0 {
+		return nil
+	}
+	info := b.node.info
+	measure := func(load bool) error {
+		for _, q := range b.qs {
+			for _, transport := range []string{"grpc", "rest"} {
+				for _, c := range b.cfg.QueryClients {
+					if !load && transport == "grpc" && c == queryCheckClients && q == b.qs[0] {
+						if hook := b.profile("query-grpc-32", b.cfg.QueryDuration+time.Second); hook != nil {
+							go hook(ctx)
+						}
+					}
+					st, err := queryLoad(ctx, q, transport, info.GRPC, info.REST, c, b.cfg.QuerySize, b.cfg.QueryDuration)
+					if err != nil {
+						return err
+					}
+					st.TxLoad = load
+					st.StateSize = b.cfg.QuerySize
+					b.logf("query %s over %s, %d clients, tx load %v: %.0f q/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+						q.Name, transport, c, load, st.QPS, st.P50Ms, st.P99Ms, st.Errors)
+					b.res.Queries = append(b.res.Queries, st)
+				}
+			}
+		}
+		return nil
+	}
+	if err := measure(false); err != nil {
+		return err
+	}
+
+	// The same again while the node commits transactions at LoadFactor x the
+	// healthcare mix's capacity (the bank baseline's when there is no mix).
+	ws, capacity := []*Workload{b.ws[0]}, b.res.Throughput[0].Saturation.Total.CommittedTPS
+	if b.res.Mixed != nil {
+		ws, capacity = nil, b.res.Mixed.Saturation.Total.CommittedTPS
+		for _, w := range b.ws {
+			if w.Healthcare {
+				ws = append(ws, w)
+			}
+		}
+	}
+	rate := math.Floor(capacity * b.cfg.LoadFactor)
+	d := time.Duration(len(b.qs)*2*len(b.cfg.QueryClients))*(b.cfg.QueryDuration+500*time.Millisecond) + 3*time.Second
+	b.logf("queries under %.0f tx/s of transaction load", rate)
+	streams := b.loadStreams(ws, rate, d)
+	started := make(chan struct{})
+	type result struct {
+		res PhaseResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := b.eng.run(ctx, phase{name: "transaction load during queries", streams: streams, duration: d,
+			during: func(context.Context) { close(started) }})
+		done <- result{res, err}
+	}()
+	select {
+	case <-started:
+	case r := <-done:
+		return fmt.Errorf("transaction load for queries: %v", r.err)
+	}
+	time.Sleep(2 * time.Second) // let the first loaded blocks commit
+	qerr := measure(true)
+	r := <-done
+	if qerr != nil {
+		return qerr
+	}
+	if r.err != nil {
+		return r.err
+	}
+	b.res.QueryTxLoad = &r.res
+	return nil
+}
+
+// stateGrowth measures, for every workload with an Item, the database
+// growth per item: stop the node, measure, restart, add GrowthItems items,
+// stop, measure again.
+func (b *Bench) stateGrowth(ctx context.Context) error {
+	var ws []*Workload
+	for _, w := range b.ws {
+		if w.Item != "" {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 || b.cfg.GrowthItems == 0 {
+		return nil
+	}
+	before, err := b.stopAndMeasure(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		if err := b.startNode(ctx); err != nil {
+			return err
+		}
+		if err := b.attachObserver(ctx); err != nil {
+			return err
+		}
+		var capacity float64
+		for _, t := range b.res.Throughput {
+			if t.Workload == w.Name {
+				capacity = t.Saturation.Total.CommittedTPS
+			}
+		}
+		rate := math.Max(1, math.Floor(capacity*b.cfg.LoadFactor))
+		st := &stream{w: w, rate: rate}
+		if w.ItemPerSender {
+			st.lanes = b.senders[w.Name][b.cfg.Lanes : b.cfg.Lanes+b.cfg.GrowthItems]
+			st.perLane = perLane(b.cfg.GrowthItems, len(st.lanes))
+		} else {
+			st.lanes = b.lanes(w)
+			st.perLane = perLane(b.cfg.GrowthItems, len(st.lanes))
+		}
+		b.logf("%s: adding %d %ss at %.0f tx/s for the state-growth measurement", w.Name, b.cfg.GrowthItems, w.Item, rate)
+		res, err := b.eng.run(ctx, phase{name: w.Name + " state growth", streams: []*stream{st}})
+		if err != nil {
+			return err
+		}
+		after, err := b.stopAndMeasure(ctx)
+		if err != nil {
+			return err
+		}
+		items := res.Total.Committed
+		disk, logical, byStore := growth(before, after, items)
+		g := StateGrowth{
+			Workload: w.Name, Item: w.Item, Store: w.Store, Items: items, DiskBytesPerItem: disk,
+			LogicalBytesPerItem: byStore[w.Store], LogicalAllStores: logical,
+			LogicalByStore: byStore, DiskBytesBefore: before.disk, DiskBytesAfter: after.disk, Tx: res.Streams[0],
+		}
+		if g.LogicalBytesPerItem > 0 {
+			g.Ratio = round2(disk / g.LogicalBytesPerItem)
+		}
+		b.logf("%s: %.0f bytes on disk per %s; logical %.0f in store %q, %.0f in all stores (ratio %.2f)", w.Name, disk, w.Item, g.LogicalBytesPerItem, w.Store, logical, g.Ratio)
+		b.res.StateGrowth = append(b.res.StateGrowth, g)
+		before = after
+	}
+	return nil
+}
+
+// stopAndMeasure stops the node cleanly and measures its live state.
+func (b *Bench) stopAndMeasure(context.Context) (stateSize, error) {
+	if err := b.stopNode(); err != nil {
+		return stateSize{}, err
+	}
+	return measureState(b.home)
+}
+
+func machine(binary string) Machine {
+	m := Machine{CPUs: runtime.NumCPU(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(), LoadAvgStart: loadAvg(), SharedMachine: true}
+	if out, err := exec.Command(binary, "version").Output(); err == nil {
+		m.NodeVersion = strings.TrimSpace(string(out))
+	}
+	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	return m
+}
+
+func loadAvg() float64 {
+	bz, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var v float64
+	fmt.Sscanf(string(bz), "%f", &v)
+	return v
+}

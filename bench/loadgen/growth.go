@@ -1,0 +1,141 @@
+package loadgen
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	dbm "github.com/cosmos/cosmos-db"
+
+	"cosmossdk.io/log"
+	"cosmossdk.io/store/rootmulti"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+
+	"github.com/carechain/carechain/app"
+)
+
+// StateGrowth is the cost in state of one workload's item.
+type StateGrowth struct {
+	Workload string `json:"workload"`
+	Item     string `json:"item"`
+	// Store is the KV store that holds the items.
+	Store string `json:"store"`
+	// Items is how many were added (transactions committed with code 0).
+	Items int `json:"items"`
+	// DiskBytesPerItem is the growth of data/application.db (compacted, after
+	// a clean stop) divided by Items.
+	DiskBytesPerItem float64 `json:"disk_bytes_per_item"`
+	// LogicalBytesPerItem is the growth of the sum of key and value lengths
+	// in Store (the item and its indexes), divided by Items.
+	LogicalBytesPerItem float64 `json:"logical_bytes_per_item"`
+	// LogicalAllStores is the same over every store (it adds what each
+	// block writes whatever it holds, such as staking's historical info).
+	LogicalAllStores float64 `json:"logical_bytes_per_item_all_stores"`
+	// Ratio is disk / logical (the item's store).
+	Ratio float64 `json:"ratio"`
+	// LogicalByStore breaks the logical growth per item down by store.
+	LogicalByStore  map[string]float64 `json:"logical_bytes_per_item_by_store"`
+	DiskBytesBefore int64              `json:"disk_bytes_before"`
+	DiskBytesAfter  int64              `json:"disk_bytes_after"`
+	Tx              TxStats            `json:"tx"`
+}
+
+// stateSize is a snapshot of the application database of a stopped node.
+type stateSize struct {
+	disk    int64
+	logical map[string]int64
+}
+
+// measureState measures the live state of a stopped node: it deletes every
+// IAVL version but the latest (synchronously; the node's own pruning runs
+// in the background and may be cut short by the stop), sums the key and
+// value bytes of every KV store, compacts data/application.db and measures
+// its files. The node can be restarted afterwards: it needs only the
+// latest version.
+func measureState(home string) (stateSize, error) {
+	dataDir := filepath.Join(home, "data")
+	db, err := dbm.NewDB("application", dbm.GoLevelDBBackend, dataDir)
+	if err != nil {
+		return stateSize{}, fmt.Errorf("opening application database: %w", err)
+	}
+	a := app.NewCarechainApp(log.NewNopLogger(), db, nil, true, app.AppOptionsWithHome(home), baseapp.SetIAVLSyncPruning(true))
+	cms, ok := a.CommitMultiStore().(*rootmulti.Store)
+	if !ok {
+		db.Close()
+		return stateSize{}, fmt.Errorf("unexpected commit multistore %T", a.CommitMultiStore())
+	}
+	if latest := cms.LastCommitID().Version; latest > 1 {
+		if err := cms.PruneStores(latest - 1); err != nil {
+			db.Close()
+			return stateSize{}, fmt.Errorf("pruning to version %d: %w", latest, err)
+		}
+	}
+	logical := map[string]int64{}
+	keys := a.KVStoreKeys()
+	names := make([]string, 0, len(keys))
+	for name := range keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		store := a.CommitMultiStore().GetCommitKVStore(keys[name])
+		it := store.Iterator(nil, nil)
+		var n int64
+		for ; it.Valid(); it.Next() {
+			n += int64(len(it.Key()) + len(it.Value()))
+		}
+		err := it.Close()
+		if err != nil {
+			db.Close()
+			return stateSize{}, err
+		}
+		logical[name] = n
+	}
+	if err := db.Close(); err != nil {
+		return stateSize{}, err
+	}
+
+	// One CompactRange does not always drop every deleted node (the
+	// pruning deletes were just written): compact until the size settles.
+	var disk int64
+	for pass := 0; pass < 5; pass++ {
+		ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
+		if err != nil {
+			return stateSize{}, err
+		}
+		if err := ldb.ForceCompact(nil, nil); err != nil {
+			ldb.Close()
+			return stateSize{}, fmt.Errorf("compacting: %w", err)
+		}
+		if err := ldb.Close(); err != nil {
+			return stateSize{}, err
+		}
+		size, err := dirSize(filepath.Join(dataDir, "application.db"))
+		if err != nil {
+			return stateSize{}, err
+		}
+		settled := pass > 0 && size >= disk-disk/1000
+		disk = size
+		if settled {
+			break
+		}
+	}
+	return stateSize{disk: disk, logical: logical}, nil
+}
+
+func growth(before, after stateSize, items int) (disk, logical float64, byStore map[string]float64) {
+	if items == 0 {
+		return 0, 0, nil
+	}
+	byStore = map[string]float64{}
+	var total int64
+	for name, a := range after.logical {
+		d := a - before.logical[name]
+		total += d
+		if d != 0 {
+			byStore[name] = round2(float64(d) / float64(items))
+		}
+	}
+	return round2(float64(after.disk-before.disk) / float64(items)), round2(float64(total) / float64(items)), byStore
+}

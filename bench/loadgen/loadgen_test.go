@@ -1,0 +1,88 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestPercentilesNearestRank(t *testing.T) {
+	vs := make([]float64, 100)
+	for i := range vs {
+		vs[i] = float64(100 - i) // 100 .. 1, unsorted input
+	}
+	p50, p99, maxV := percentiles(vs)
+	require.Equal(t, 50.0, p50)
+	require.Equal(t, 99.0, p99)
+	require.Equal(t, 100.0, maxV)
+	require.Equal(t, 100.0, vs[0], "the input is not reordered")
+
+	p50, p99, maxV = percentiles(nil)
+	require.Zero(t, p50+p99+maxV)
+}
+
+func TestPerLaneSplitsExactly(t *testing.T) {
+	require.Equal(t, []int{4, 3, 3}, perLane(10, 3))
+	require.Equal(t, []int{1, 1, 0, 0}, perLane(2, 4))
+	sum := 0
+	for _, n := range perLane(10_007, 64) {
+		sum += n
+	}
+	require.Equal(t, 10_007, sum)
+}
+
+func TestCommittedRateCountsOnlyTheWindowAfterItsFirstBlock(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	window := []blockRecord{
+		{observed: at(500), okBy: []int{900}}, // built before the load: excluded
+		{observed: at(1500), okBy: []int{400}},
+		{observed: at(2500), okBy: []int{600}},
+	}
+	// (400 + 600) over the 2 s from the first block's commit to the last's.
+	require.InDelta(t, 500.0, committedRate(window, window, 0, t0), 1e-9)
+
+	// Too few blocks for a window: everything since the start.
+	short := []blockRecord{{observed: at(2000), okBy: []int{300}}}
+	require.InDelta(t, 150.0, committedRate(short, short, 0, t0), 1e-9)
+	require.Zero(t, committedRate(nil, nil, 0, t0))
+}
+
+func TestMedianPhase(t *testing.T) {
+	mk := func(v float64) PhaseResult { return PhaseResult{Total: TxStats{CommittedTPS: v}} }
+	require.Equal(t, 500.0, medianPhase([]PhaseResult{mk(700), mk(300), mk(500)}).Total.CommittedTPS)
+	require.Equal(t, 300.0, medianPhase([]PhaseResult{mk(700), mk(300)}).Total.CommittedTPS, "lower median")
+}
+
+func TestInt64sDecodesStringsAndNumbers(t *testing.T) {
+	var r struct {
+		A int64s `json:"a"`
+		B int64s `json:"b"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"a":"65818","b":12}`), &r))
+	require.EqualValues(t, 65818, r.A)
+	require.EqualValues(t, 12, r.B)
+}
+
+// A transaction that did not commit with code 0 fails the first check even
+// though it never counts as committed.
+func TestEvaluateReportsFailures(t *testing.T) {
+	phase := func(committed float64, failed int) PhaseResult {
+		return PhaseResult{Name: "p", Total: TxStats{CommittedTPS: committed, Failed: failed, LatencyP99Ms: 900},
+			Blocks: BlockStats{IntervalMeanMs: 1000}}
+	}
+	r := &Results{Throughput: []WorkloadResult{
+		{Workload: BaselineWorkload, Saturation: phase(600, 0), AtLoad: phase(480, 0)},
+		{Workload: "w", Healthcare: true, Saturation: phase(450, 2), AtLoad: phase(360, 0), VsBank: 0.75},
+	}}
+	byName := map[string]Check{}
+	for _, c := range evaluate(r) {
+		byName[c.Name] = c
+	}
+	require.Equal(t, "FAIL", byName["1. only code-0 transactions counted; none failed"].Result)
+	require.Equal(t, "FAIL", byName["2. w >= 0.8x bank-send"].Result)
+	require.Equal(t, "PASS", byName["3a. bank-send >= 500 committed tx/s"].Result)
+	require.Equal(t, "PASS", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
+}

@@ -1,0 +1,257 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+
+	"github.com/carechain/carechain/app/devnet"
+)
+
+// NodeSettings are the node configuration choices a benchmark run makes
+// explicitly; they are printed with the results.
+type NodeSettings struct {
+	TimeoutCommit  string `json:"timeout_commit"`
+	TxIndexer      string `json:"tx_indexer"`
+	MempoolSize    int    `json:"mempool_size"`
+	MempoolBytes   int64  `json:"mempool_max_txs_bytes"`
+	MempoolCache   int    `json:"mempool_cache_size"`
+	Recheck        bool   `json:"mempool_recheck"`
+	AppMempoolMax  int    `json:"app_mempool_max_txs"`
+	MinGasPrices   string `json:"min_gas_prices"`
+	Pruning        string `json:"pruning"`
+	DBBackend      string `json:"db_backend"`
+	IAVLFastNodes  bool   `json:"iavl_fast_nodes"`
+	LogLevel       string `json:"log_level"`
+	Validators     int    `json:"validators"`
+	MaxBlockBytes  int64  `json:"max_block_bytes"`
+	MaxBlockGas    int64  `json:"max_block_gas"`
+	PprofListening bool   `json:"pprof"`
+}
+
+// benchNodeConfig returns the devnet ConfigureNode hook for benchmark nodes
+// and the settings it applies.
+func benchNodeConfig(timeoutCommit time.Duration, minGasPrices string, pprofAddr func(i int) string) (func(int, *cmtcfg.Config, *serverconfig.Config), NodeSettings) {
+	s := NodeSettings{
+		TimeoutCommit: timeoutCommit.String(),
+		// No transaction indexer: throughput runs read inclusion from blocks
+		// and block results, and indexing every event costs the node CPU
+		// and disk that a validator need not spend.
+		TxIndexer: "null",
+		// A mempool large enough that a saturating load does not bounce off
+		// it (the load generator also caps the backlog it creates).
+		MempoolSize:  50_000,
+		MempoolBytes: 1 << 30,
+		MempoolCache: 100_000,
+		// Recheck stays on: without it a sender's next transaction would be
+		// checked against a state that forgot its still-pending ones, so one
+		// account could not have more than one transaction per block.
+		Recheck: true,
+		// -1: no application-side mempool; CometBFT's mempool orders and
+		// reaps transactions (the SDK's sender-nonce mempool adds an insert
+		// per CheckTx and a selection per proposal).
+		AppMempoolMax: -1,
+		MinGasPrices:  minGasPrices,
+		// Keep two versions only: state-growth figures then show live state,
+		// not history; throughput runs pay for pruning every 10 blocks as a
+		// long-running validator does.
+		Pruning:       "everything",
+		DBBackend:     "goleveldb",
+		IAVLFastNodes: true,
+		LogLevel:      "warn",
+		MaxBlockBytes: 22020096,
+		MaxBlockGas:   -1,
+	}
+	return func(i int, cmt *cmtcfg.Config, appCfg *serverconfig.Config) {
+		cmt.Consensus.TimeoutCommit = timeoutCommit
+		cmt.TxIndex.Indexer = s.TxIndexer
+		cmt.Mempool.Size = s.MempoolSize
+		cmt.Mempool.MaxTxsBytes = s.MempoolBytes
+		cmt.Mempool.CacheSize = s.MempoolCache
+		cmt.Mempool.Recheck = s.Recheck
+		cmt.RPC.MaxOpenConnections = 2000
+		cmt.RPC.MaxSubscriptionClients = 10
+		cmt.DBBackend = s.DBBackend
+		cmt.LogLevel = s.LogLevel
+		cmt.Storage.DiscardABCIResponses = false // block_results are how results are read
+		if pprofAddr != nil {
+			cmt.RPC.PprofListenAddress = pprofAddr(i)
+		}
+		appCfg.Mempool.MaxTxs = s.AppMempoolMax
+		appCfg.Pruning = s.Pruning
+		appCfg.IAVLDisableFastNode = !s.IAVLFastNodes
+		appCfg.Telemetry.Enabled = false
+		appCfg.API.MaxOpenConnections = 2000
+	}, s
+}
+
+// node is one carechaind process.
+type node struct {
+	binary string
+	info   devnet.Node
+	pprof  string // host:port, or empty
+	log    string
+	cmd    *exec.Cmd
+	exited chan error
+}
+
+func (n *node) rpc() string { return n.info.RPC }
+
+// start runs carechaind start and waits until the node commits a block
+// above the height it had.
+func (n *node) start(ctx context.Context, rpc *rpcClient) error {
+	logFile, err := os.OpenFile(n.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(n.binary, "start", "--home", n.info.Home, "--log_format", "plain")
+	cmd.Stdout = logFile
+	cmd.Stderr = logFile
+	setParentDeathSignal(cmd)
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return fmt.Errorf("starting %s: %w", n.binary, err)
+	}
+	n.cmd = cmd
+	n.exited = make(chan error, 1)
+	go func() {
+		n.exited <- cmd.Wait()
+		logFile.Close()
+	}()
+
+	deadline := time.Now().Add(90 * time.Second)
+	first := int64(-1)
+	for {
+		select {
+		case err := <-n.exited:
+			n.exited <- err
+			return fmt.Errorf("%s exited during start-up (%v); log tail:\n%s", n.info.Moniker, err, tail(n.log, 20))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		h, err := rpc.height(ctx)
+		if err == nil {
+			if first < 0 {
+				first = h
+			}
+			if h > first && h >= 2 {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s produced no block within 90 s; log tail:\n%s", n.info.Moniker, tail(n.log, 20))
+		}
+	}
+}
+
+// stop sends SIGTERM (the node flushes its databases and exits) and kills
+// it after 30 s.
+func (n *node) stop() error {
+	if n.cmd == nil || n.cmd.Process == nil {
+		return nil
+	}
+	defer func() { n.cmd = nil }()
+	select {
+	case err := <-n.exited:
+		return fmt.Errorf("%s had already exited: %v", n.info.Moniker, err)
+	default:
+	}
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-n.exited:
+		return nil
+	case <-time.After(30 * time.Second):
+		_ = n.cmd.Process.Kill()
+		<-n.exited
+		return fmt.Errorf("%s did not stop within 30 s and was killed", n.info.Moniker)
+	}
+}
+
+func (n *node) running() bool {
+	if n.cmd == nil {
+		return false
+	}
+	select {
+	case err := <-n.exited:
+		n.exited <- err
+		return false
+	default:
+		return true
+	}
+}
+
+func tail(path string, lines int) string {
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	parts := bytes.Split(bytes.TrimRight(bz, "\n"), []byte("\n"))
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return string(bytes.Join(parts, []byte("\n")))
+}
+
+// checkPortsFree fails if any of the node's listen addresses is taken (a
+// developer's localnet or another run).
+func checkPortsFree(addrs ...string) error {
+	var busy []string
+	for _, a := range addrs {
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "tcp://"), "http://")
+		l, err := net.Listen("tcp", a)
+		if err != nil {
+			busy = append(busy, a)
+			continue
+		}
+		l.Close()
+	}
+	if len(busy) > 0 {
+		return fmt.Errorf("ports in use: %s (is another benchmark running? choose another --port-offset)", strings.Join(busy, ", "))
+	}
+	return nil
+}
+
+// nodeAddrs lists what node i of a devnet with opts listens on.
+func nodeAddrs(n devnet.Node, pprof string) []string {
+	out := []string{n.P2P, n.RPC, n.GRPC, n.REST}
+	if pprof != "" {
+		out = append(out, pprof)
+	}
+	return out
+}
+
+// dirSize is the total size of the regular files under dir, leaving out
+// LevelDB's text logs (LOG, LOG.old), which grow with every open.
+func dirSize(dir string) (int64, error) {
+	var total int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && d.Name() != "LOG" && d.Name() != "LOG.old" {
+			info, err := d.Info()
+			if err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			total += info.Size()
+		}
+		return nil
+	})
+	return total, err
+}

@@ -1,0 +1,233 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+)
+
+// Check is one of issue 10's "must show" criteria, evaluated on a run.
+type Check struct {
+	Name   string `json:"name"`
+	Result string `json:"result"` // PASS, FAIL or N/A
+	Detail string `json:"detail"`
+}
+
+func check(name string, pass bool, format string, args ...any) Check {
+	r := "FAIL"
+	if pass {
+		r = "PASS"
+	}
+	return Check{Name: name, Result: r, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Thresholds of the acceptance criteria.
+const (
+	minVsBank           = 0.8
+	minBankTPS          = 500
+	minMixedTPS         = 400
+	maxP99BlockInterval = 2.0
+	maxQueryP99Ms       = 10
+	maxRESTvsGRPCP50    = 1.5
+	maxDiskVsLogical    = 3.0
+	queryCheckClients   = 32
+)
+
+func evaluate(r *Results) []Check {
+	var out []Check
+
+	failures := 0
+	var where []string
+	count := func(name string, p PhaseResult) {
+		if f := p.Total.Failures(); f > 0 {
+			failures += f
+			where = append(where, fmt.Sprintf("%s: %d", name, f))
+		}
+	}
+	for _, t := range r.Throughput {
+		count(t.Saturation.Name, t.Saturation)
+		count(t.AtLoad.Name, t.AtLoad)
+	}
+	if r.Mixed != nil {
+		count(r.Mixed.Saturation.Name, r.Mixed.Saturation)
+		count(r.Mixed.AtLoad.Name, r.Mixed.AtLoad)
+	}
+	if r.QueryTxLoad != nil {
+		count(r.QueryTxLoad.Name, *r.QueryTxLoad)
+	}
+	for _, g := range r.StateGrowth {
+		if f := g.Tx.Failures(); f > 0 {
+			failures += f
+			where = append(where, fmt.Sprintf("%s state growth: %d", g.Workload, f))
+		}
+	}
+	out = append(out, check("1. only code-0 transactions counted; none failed", failures == 0,
+		"committed tx/s counts code 0 only; transactions not committed with code 0: %d %s", failures, strings.Join(where, ", ")))
+
+	var bank float64
+	if len(r.Throughput) > 0 {
+		bank = r.Throughput[0].Saturation.Total.CommittedTPS
+	}
+	for _, t := range r.Throughput {
+		if !t.Healthcare {
+			continue
+		}
+		c := t.Saturation.Total.CommittedTPS
+		out = append(out, check("2. "+t.Workload+" >= 0.8x bank-send", bank > 0 && c >= minVsBank*bank,
+			"%.0f vs %.0f tx/s (%.2fx); by node CPU per tx %.2fx (%.2f vs %.2f ms)", c, bank, t.VsBank, t.VsBankCPU, t.NodeCPUMsPerTx, r.Throughput[0].NodeCPUMsPerTx))
+	}
+
+	out = append(out, check("3a. bank-send >= 500 committed tx/s", bank >= minBankTPS, "%.0f tx/s", bank))
+	if r.Mixed != nil {
+		c := r.Mixed.Saturation.Total.CommittedTPS
+		out = append(out, check("3b. healthcare mix >= 400 committed tx/s", c >= minMixedTPS, "%.0f tx/s (%s)", c, r.Mixed.MsgType))
+	} else {
+		out = append(out, Check{Name: "3b. healthcare mix >= 400 committed tx/s", Result: "N/A", Detail: "no healthcare workload"})
+	}
+	latency := func(name string, w WorkloadResult) {
+		p := w.AtLoad
+		limit := maxP99BlockInterval * p.Blocks.IntervalMeanMs
+		out = append(out, check(name, p.Blocks.IntervalMeanMs > 0 && p.Total.LatencyP99Ms <= limit,
+			"p99 %.0f ms at %.0f tx/s; block interval %.0f ms (limit %.0f ms)", p.Total.LatencyP99Ms, p.Total.TargetTPS, p.Blocks.IntervalMeanMs, limit))
+	}
+	if len(r.Throughput) > 0 {
+		latency("3c. bank-send p99 <= 2x block interval at 80%", r.Throughput[0])
+	}
+	if r.Mixed != nil {
+		latency("3d. healthcare mix p99 <= 2x block interval at 80%", *r.Mixed)
+	}
+
+	find := func(q, transport string, clients int, load bool) *QueryStats {
+		for i := range r.Queries {
+			s := &r.Queries[i]
+			if s.Query == q && s.Transport == transport && s.Clients == clients && s.TxLoad == load {
+				return s
+			}
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, s := range r.Queries {
+		if seen[s.Query] {
+			continue
+		}
+		seen[s.Query] = true
+		g, rest := find(s.Query, "grpc", queryCheckClients, false), find(s.Query, "rest", queryCheckClients, false)
+		if g == nil || rest == nil {
+			continue
+		}
+		out = append(out, check(fmt.Sprintf("4a. %s gRPC p99 < 10 ms at 32 clients", s.Query), g.P99Ms < maxQueryP99Ms && g.Errors == 0,
+			"p99 %.2f ms, %d objects in state, %d errors", g.P99Ms, g.StateSize, g.Errors))
+		out = append(out, check(fmt.Sprintf("4b. %s REST p50 <= 1.5x gRPC p50", s.Query), rest.P50Ms <= maxRESTvsGRPCP50*g.P50Ms && rest.Errors == 0,
+			"REST %.2f ms vs gRPC %.2f ms at 32 clients", rest.P50Ms, g.P50Ms))
+	}
+
+	for _, g := range r.StateGrowth {
+		out = append(out, check(fmt.Sprintf("5. %s bytes on disk <= 3x logical", g.Item), g.Ratio > 0 && g.Ratio <= maxDiskVsLogical,
+			"%.0f B on disk vs %.0f B logical per %s (%.2fx)", g.DiskBytesPerItem, g.LogicalBytesPerItem, g.Item, g.Ratio))
+	}
+	return out
+}
+
+// WriteJSON writes the results to path (creating its directory).
+func (r *Results) WriteJSON(path string) error { return writeJSON(path, r) }
+
+func writeJSON(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	bz, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(bz, '\n'), 0o644)
+}
+
+// PrintTable writes the human-readable report: the same figures as the
+// JSON.
+func (r *Results) PrintTable(w io.Writer) {
+	fmt.Fprintf(w, "\nCarechain benchmark (%s) - %s, %d CPUs, load average %.1f at start / %.1f at end, commit %s\n",
+		r.Mode, r.StartedAt.Format("2006-01-02 15:04 MST"), r.Machine.CPUs, r.Machine.LoadAvgStart, r.Machine.LoadAvgEnd, r.Machine.Commit)
+	fmt.Fprintf(w, "node: %d validator, timeout_commit %s, indexer %s, mempool %d txs (recheck %v, app mempool %d), min gas price %s, pruning %s\n",
+		r.Node.Validators, r.Node.TimeoutCommit, r.Node.TxIndexer, r.Node.MempoolSize, r.Node.Recheck, r.Node.AppMempoolMax, r.Node.MinGasPrices, r.Node.Pruning)
+	fmt.Fprintf(w, "latency: %s\n\n", r.LatencyDefinition)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "TRANSACTIONS\tmax committed/s\toffered/s\tvs bank\tnode cores\tCPU ms/tx\tvs bank (CPU)\t|\tat-load target/s\tcommitted/s\tp50 ms\tp99 ms\tblock ms\t|\tgas/tx\tbytes/tx\tfailures\t")
+	row := func(t WorkloadResult) {
+		s, a := t.Saturation.Total, t.AtLoad.Total
+		ratio := func(v float64) string {
+			if v <= 0 {
+				return "-"
+			}
+			return fmt.Sprintf("%.2f", v)
+		}
+		failures := s.Failures() + a.Failures()
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t|\t%.0f\t%.0f\t%d\t\n",
+			t.Workload, s.CommittedTPS, s.OfferedTPS, ratio(t.VsBank), t.Saturation.NodeCPUCores, t.NodeCPUMsPerTx, ratio(t.VsBankCPU),
+			a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs, s.GasUsedPerTx, s.BytesPerTx, failures)
+	}
+	for _, t := range r.Throughput {
+		row(t)
+	}
+	if r.Mixed != nil {
+		row(*r.Mixed)
+	}
+	tw.Flush()
+
+	if len(r.Queries) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "QUERIES\ttransport\tclients\ttx load\tq/s\tp50 ms\tp99 ms\terrors\tobjects\t")
+		for _, q := range r.Queries {
+			load := "no"
+			if q.TxLoad {
+				load = "yes"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize)
+		}
+		tw.Flush()
+		if r.QueryTxLoad != nil {
+			fmt.Fprintf(w, "transaction load during queries: %.0f tx/s committed of %.0f offered, p99 %.0f ms, failures %d\n",
+				r.QueryTxLoad.Total.CommittedTPS, r.QueryTxLoad.Total.TargetTPS, r.QueryTxLoad.Total.LatencyP99Ms, r.QueryTxLoad.Total.Failures())
+		}
+	}
+
+	if len(r.StateGrowth) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "STATE GROWTH\titem\titems\tdisk B/item\tlogical B/item (store)\tdisk/logical\tlogical all stores\tfailures\t")
+		for _, g := range r.StateGrowth {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f (%s)\t%.2f\t%.0f\t%d\t\n", g.Workload, g.Item, g.Items, g.DiskBytesPerItem, g.LogicalBytesPerItem, g.Store, g.Ratio, g.LogicalAllStores, g.Tx.Failures())
+		}
+		tw.Flush()
+	}
+
+	fmt.Fprintln(w)
+	for _, c := range r.Checks {
+		fmt.Fprintf(w, "%-4s  %s: %s\n", c.Result, c.Name, c.Detail)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
+		for _, p := range []PhaseResult{t.Saturation, t.AtLoad} {
+			for _, s := range p.Streams {
+				for _, f := range s.FailureSamples {
+					fmt.Fprintf(w, "failure (%s, %s): %s\n", p.Name, s.Workload, f)
+				}
+			}
+		}
+	}
+}
+
+func derefMixed(m *WorkloadResult) []WorkloadResult {
+	if m == nil {
+		return nil
+	}
+	return []WorkloadResult{*m}
+}

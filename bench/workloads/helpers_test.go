@@ -1,0 +1,41 @@
+package workloads
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	dbm "github.com/cosmos/cosmos-db"
+
+	"cosmossdk.io/log"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/app/devnet"
+	"github.com/carechain/carechain/bench/loadgen"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
+)
+
+func TestHexHashIsTheChainsHashForm(t *testing.T) {
+	a := hexHash("record", "care1x", 0)
+	require.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), a)
+	require.Equal(t, a, hexHash("record", "care1x", 0), "deterministic")
+	require.NotEqual(t, a, hexHash("record", "care1x", 1))
+	require.NotEqual(t, a, hexHash("record", "care1y", 0))
+}
+
+func TestAddMembersListsSendersInTheOrganization(t *testing.T) {
+	cdc := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{}).AppCodec()
+	gs := registrytypes.DefaultGenesis()
+	g := &loadgen.Genesis{Codec: cdc, State: map[string]json.RawMessage{registrytypes.ModuleName: cdc.MustMarshalJSON(gs)}}
+	staff := []*loadgen.Sender{loadgen.NewSender("t", 0), loadgen.NewSender("t", 1)}
+	require.NoError(t, addMembers(g, devnet.OrgMercy, staff))
+
+	var out registrytypes.GenesisState
+	require.NoError(t, cdc.UnmarshalJSON(g.State[registrytypes.ModuleName], &out))
+	require.Equal(t, []registrytypes.Membership{
+		{OrganizationId: devnet.OrgMercy, Address: staff[0].Address},
+		{OrganizationId: devnet.OrgMercy, Address: staff[1].Address},
+	}, out.Memberships)
+}
