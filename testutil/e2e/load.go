@@ -165,6 +165,8 @@ type Load struct {
 	// height0Refusals count CheckTx refusals by a node that has not
 	// committed a block since it started (cosmos/cosmos-sdk#24628).
 	height0Refusals int
+	// syncingRefusals count CheckTx refusals by nodes still syncing.
+	syncingRefusals int
 	acked           int
 	checkers        []StateChecker
 }
@@ -488,6 +490,13 @@ func (l *Load) broadcast(s *Sender, bz []byte, first bool) (accepted bool, err e
 			l.mu.Lock()
 			l.height0Refusals++
 			l.mu.Unlock()
+		case n.CatchingUp():
+			// A node still syncing checks transactions against the state it
+			// has so far (before a state-sync restore: none at all). Clients
+			// see these refusals too; they are not the transaction's fault.
+			l.mu.Lock()
+			l.syncingRefusals++
+			l.mu.Unlock()
 		default:
 			s.rr++
 			return false, &checkTxError{node: n.Name, code: res.Code, codespace: res.Codespace, log: res.Log}
@@ -522,6 +531,8 @@ type LoadStats struct {
 	// Height0Refusals: CheckTx refusals by nodes that had not committed a
 	// block since their restart (cosmos/cosmos-sdk#24628); each was retried.
 	Height0Refusals int
+	// SyncingRefusals: CheckTx refusals by nodes still syncing; retried.
+	SyncingRefusals int
 	Duration        time.Duration
 }
 
@@ -530,7 +541,7 @@ func (l *Load) Stats() LoadStats {
 	seen, _ := l.tr.snapshot()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st := LoadStats{ByKind: map[string]*KindStats{}, Rebroadcasts: l.rebroadcasts, Resyncs: l.resyncs, Height0Refusals: l.height0Refusals, Duration: time.Since(l.startedAt)}
+	st := LoadStats{ByKind: map[string]*KindStats{}, Rebroadcasts: l.rebroadcasts, Resyncs: l.resyncs, Height0Refusals: l.height0Refusals, SyncingRefusals: l.syncingRefusals, Duration: time.Since(l.startedAt)}
 	for hash, op := range l.ops {
 		if op.Abandoned {
 			continue
@@ -571,8 +582,8 @@ func (st LoadStats) String() string {
 		total.InDoubt += s.InDoubt
 		total.Failed += s.Failed
 	}
-	fmt.Fprintf(&b, "  %-22s sent %5d  acknowledged %5d  committed-unacknowledged %3d  failed %d  (%.1f tx/s over %s; %d resends, %d sequence re-reads, %d refusals by restarted nodes before their first block)",
-		"total", total.Sent, total.Acked, total.InDoubt, total.Failed, float64(total.Acked)/st.Duration.Seconds(), st.Duration.Round(time.Second), st.Rebroadcasts, st.Resyncs, st.Height0Refusals)
+	fmt.Fprintf(&b, "  %-22s sent %5d  acknowledged %5d  committed-unacknowledged %3d  failed %d  (%.1f tx/s over %s; %d resends, %d sequence re-reads, %d refusals by restarted nodes before their first block, %d by syncing nodes)",
+		"total", total.Sent, total.Acked, total.InDoubt, total.Failed, float64(total.Acked)/st.Duration.Seconds(), st.Duration.Round(time.Second), st.Rebroadcasts, st.Resyncs, st.Height0Refusals, st.SyncingRefusals)
 	return b.String()
 }
 

@@ -410,6 +410,10 @@ func (net *Network) WaitHeight(ctx context.Context, n *Node, h int64, timeout ti
 	}
 }
 
+// appHashMismatch is what CometBFT logs when a block's header disagrees
+// with the state this node computed.
+const appHashMismatch = "wrong Block.Header.AppHash"
+
 // WaitCaughtUp waits until n has left block sync and stands within one
 // block of the other live nodes, and at least at height min. It returns the
 // time taken.
@@ -417,6 +421,7 @@ func (net *Network) WaitCaughtUp(ctx context.Context, n *Node, min int64, timeou
 	start := time.Now()
 	deadline := start.Add(timeout)
 	var last string
+	polls := 0
 	for {
 		st, err := n.Status(ctx)
 		if err == nil {
@@ -431,6 +436,9 @@ func (net *Network) WaitCaughtUp(ctx context.Context, n *Node, min int64, timeou
 		}
 		if gone, exitErr := n.exited(); gone {
 			return 0, fmt.Errorf("%s exited (%v); log tail:\n%s", n.Name, exitErr, n.LogTail(30))
+		}
+		if polls++; polls%20 == 0 && n.LogContains(appHashMismatch) {
+			return 0, fmt.Errorf("%s computed a different app hash than the network (%q in %s)", n.Name, appHashMismatch, n.LogPath())
 		}
 		if time.Now().After(deadline) {
 			return 0, fmt.Errorf("%s not caught up after %s (%s)", n.Name, timeout, last)

@@ -42,6 +42,8 @@ type Node struct {
 	exitErr error
 	paused  bool
 	starts  int
+	// catchingUp is what /status said last (block or state sync running).
+	catchingUp bool
 }
 
 func newNode(bin, name, home, nodeID string, validator bool, ports []int) (*Node, error) {
@@ -101,7 +103,7 @@ func (n *Node) Start(env ...string) error {
 	}
 	fmt.Fprintf(logFile, "===== pid %d =====\n", cmd.Process.Pid)
 	done := make(chan struct{})
-	n.cmd, n.done, n.exitErr, n.paused = cmd, done, nil, false
+	n.cmd, n.done, n.exitErr, n.paused, n.catchingUp = cmd, done, nil, false, true
 	go func() {
 		err := cmd.Wait()
 		logFile.Close()
@@ -250,12 +252,26 @@ func (n *Node) exited() (bool, error) {
 
 // Status queries /status.
 func (n *Node) Status(ctx context.Context) (*ctypes.ResultStatus, error) {
-	return n.client.Status(ctx)
+	st, err := n.client.Status(ctx)
+	if err == nil {
+		n.mu.Lock()
+		n.catchingUp = st.SyncInfo.CatchingUp
+		n.mu.Unlock()
+	}
+	return st, err
+}
+
+// CatchingUp reports whether the node said, when last asked, that it is
+// still syncing (state sync or block sync).
+func (n *Node) CatchingUp() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.catchingUp
 }
 
 // Height is the node's latest block height.
 func (n *Node) Height(ctx context.Context) (int64, error) {
-	st, err := n.client.Status(ctx)
+	st, err := n.Status(ctx)
 	if err != nil {
 		return 0, err
 	}
