@@ -18,5 +18,5 @@ func TestKillOneValidatorShort(t *testing.T) {
 	if fullSuite {
 		t.Skip("the e2e suite runs TestKillOneValidator")
 	}
-	runKillOne(t, 10*time.Second, 5*time.Second)
+	runKillOne(t, 10*time.Second)
 }

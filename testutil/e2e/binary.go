@@ -11,7 +11,8 @@ import (
 )
 
 // BinaryEnv names a prebuilt carechaind the harness runs instead of building
-// one (`make test-e2e` sets it to build/carechaind).
+// one (`make test-e2e` sets it to build/carechaind); a relative path is
+// taken from the module root.
 const BinaryEnv = "CARECHAIND_BINARY"
 
 var binary struct {
@@ -26,17 +27,19 @@ var binary struct {
 func Binary(t testing.TB) string {
 	t.Helper()
 	binary.once.Do(func() {
-		if p := os.Getenv(BinaryEnv); p != "" {
-			abs, err := filepath.Abs(p)
-			if err == nil {
-				_, err = os.Stat(abs)
-			}
-			binary.path, binary.err = abs, err
-			return
-		}
 		root, err := moduleRoot()
 		if err != nil {
 			binary.err = err
+			return
+		}
+		if p := os.Getenv(BinaryEnv); p != "" {
+			// A relative path is relative to the module root (go test runs
+			// in the package directory).
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(root, p)
+			}
+			_, err := os.Stat(p)
+			binary.path, binary.err = p, err
 			return
 		}
 		dir, err := os.MkdirTemp("", "carechain-e2e-bin-")

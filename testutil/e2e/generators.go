@@ -43,7 +43,7 @@ func (g *BankSend) Next(s *Sender) (Op, bool) {
 	if max == 0 {
 		max = 10_000
 	}
-	recipient := s.Network.Accounts.Address(to[s.Rand.IntN(len(to))])
+	recipient := s.Network.Accounts.Ensure(to[s.Rand.IntN(len(to))]).Address
 	coins := sdk.NewCoins(sdk.NewCoin(g.Denoms[s.Rand.IntN(len(g.Denoms))], sdkmath.NewInt(1+s.Rand.Int64N(max))))
 	return Op{
 		Msgs:  []sdk.Msg{banktypes.NewMsgSend(s.Key.Addr, mustAccAddress(recipient), coins)},

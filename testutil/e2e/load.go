@@ -191,6 +191,11 @@ func StartLoad(t testing.TB, net *Network, opts LoadOptions) *Load {
 	l.genCtx, l.stopGen = context.WithCancel(context.Background())
 	l.drainCtx, l.stopDrain = context.WithCancel(context.Background())
 	l.tr = newTracker(net, l.onInclusion)
+	// Every account is known before any sender starts: generators look
+	// recipients up by name.
+	for _, p := range opts.Plan {
+		net.Accounts.Ensure(p.Account)
+	}
 	seenChecker := map[StateChecker]bool{}
 	for i, p := range opts.Plan {
 		s := &Sender{

@@ -9,6 +9,9 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
+	gogoproto "github.com/cosmos/gogoproto/proto"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // Inclusion is one appearance of a transaction in a committed block.
@@ -21,6 +24,26 @@ type Inclusion struct {
 	// FeeCharged: the ante handler ran to the end (code 0, or the message
 	// failed after the fee was taken).
 	FeeCharged bool
+	// Events and Data are the transaction's result: generators read the ids
+	// their messages created from them (see MsgResponse).
+	Events []abci.Event
+	Data   []byte
+}
+
+// MsgResponse decodes the response of the i-th message of a committed
+// transaction, for example the id a MsgGrantConsent assigned:
+//
+//	var resp consenttypes.MsgGrantConsentResponse
+//	err := inc.MsgResponse(0, &resp)
+func (inc Inclusion) MsgResponse(i int, resp gogoproto.Message) error {
+	var data sdk.TxMsgData
+	if err := gogoproto.Unmarshal(inc.Data, &data); err != nil {
+		return err
+	}
+	if i >= len(data.MsgResponses) {
+		return fmt.Errorf("transaction has %d message responses, want #%d", len(data.MsgResponses), i)
+	}
+	return gogoproto.Unmarshal(data.MsgResponses[i].Value, resp)
 }
 
 // tracker follows the chain block by block (/block and /block_results from
@@ -141,7 +164,7 @@ func (tr *tracker) record(h int64, blk *ctypes.ResultBlock, res *ctypes.ResultBl
 	tr.mu.Lock()
 	for i, tx := range blk.Block.Txs {
 		r := res.TxsResults[i]
-		inc := Inclusion{Height: h, Index: i, Code: r.Code, Codespace: r.Codespace, Log: r.Log, FeeCharged: r.Code == 0 || hasFeeEvent(r.Events)}
+		inc := Inclusion{Height: h, Index: i, Code: r.Code, Codespace: r.Codespace, Log: r.Log, FeeCharged: r.Code == 0 || hasFeeEvent(r.Events), Events: r.Events, Data: r.Data}
 		hash := fmt.Sprintf("%X", tx.Hash())
 		tr.seen[hash] = append(tr.seen[hash], inc)
 		if ch, ok := tr.waiters[hash]; ok {

@@ -205,14 +205,49 @@ type balances map[string]sdk.Coins
 
 func (b balances) add(addr string, c sdk.Coins) { b[addr] = b[addr].Add(c...) }
 
-func (b balances) sub(t testing.TB, addr string, c sdk.Coins) {
-	t.Helper()
-	res, neg := b[addr].SafeSub(c...)
-	if neg {
-		t.Errorf("expected balance of %s goes negative: %s - %s", addr, b[addr], c)
-		return
+// appliedTx is a committed transaction of the load.
+type appliedTx struct {
+	op  *Op
+	inc Inclusion
+}
+
+// expectBalances replays the committed transactions over the starting
+// balances, in block order as the chain executed them: a transaction whose
+// ante handler ran pays its fee (from the fee granter if it has one); a
+// successful one makes its moves. It returns the expected balances, the
+// fees paid and any move that would have overdrawn an account.
+func expectBalances(start balances, txs []appliedTx) (balances, sdk.Coins, []string) {
+	want := balances{}
+	for a, c := range start {
+		want[a] = c
 	}
-	b[addr] = res
+	sort.Slice(txs, func(i, j int) bool {
+		a, b := txs[i].inc, txs[j].inc
+		return a.Height < b.Height || (a.Height == b.Height && a.Index < b.Index)
+	})
+	var problems []string
+	sub := func(addr string, c sdk.Coins) {
+		res, neg := want[addr].SafeSub(c...)
+		if neg {
+			problems = append(problems, fmt.Sprintf("expected balance of %s goes negative: %s - %s", addr, want[addr], c))
+			return
+		}
+		want[addr] = res
+	}
+	fees := sdk.NewCoins()
+	for _, tx := range txs {
+		if tx.inc.FeeCharged {
+			sub(tx.op.FeePayer, tx.op.Fee)
+			fees = fees.Add(tx.op.Fee...)
+		}
+		if tx.inc.Code == 0 {
+			for _, m := range tx.op.Moves {
+				sub(m.From, m.Coins)
+				want.add(m.To, m.Coins)
+			}
+		}
+	}
+	return want, fees, problems
 }
 
 // holders lists every balance at height via DenomOwners for each denom.
@@ -277,41 +312,19 @@ func checkBalances(ctx context.Context, t testing.TB, net *Network, load *Load, 
 	distribution := authtypes.NewModuleAddress(distrtypes.ModuleName).String()
 	feeSink := func(b balances) sdk.Coins { return b[feeCollector].Add(b[distribution]...) }
 
-	want := balances{}
-	for a, c := range start {
-		want[a] = c
-	}
-	// Apply the transactions in block order, as the chain did.
-	type applied struct {
-		op  *Op
-		inc Inclusion
-	}
-	var txs []applied
+	var txs []appliedTx
 	load.mu.Lock()
 	for hash, incs := range seen {
 		if op := load.ops[hash]; op != nil { // unknown txs are reported by checkTransactions
 			for _, inc := range incs {
-				txs = append(txs, applied{op, inc})
+				txs = append(txs, appliedTx{op, inc})
 			}
 		}
 	}
 	load.mu.Unlock()
-	sort.Slice(txs, func(i, j int) bool {
-		a, b := txs[i].inc, txs[j].inc
-		return a.Height < b.Height || (a.Height == b.Height && a.Index < b.Index)
-	})
-	fees := sdk.NewCoins()
-	for _, tx := range txs {
-		if tx.inc.FeeCharged {
-			want.sub(t, tx.op.FeePayer, tx.op.Fee)
-			fees = fees.Add(tx.op.Fee...)
-		}
-		if tx.inc.Code == 0 {
-			for _, m := range tx.op.Moves {
-				want.sub(t, m.From, m.Coins)
-				want.add(m.To, m.Coins)
-			}
-		}
+	want, fees, problems := expectBalances(start, txs)
+	for _, p := range problems {
+		t.Error(p)
 	}
 	sum.Fees = fees
 	wantSink := feeSink(start).Add(fees...)
