@@ -548,7 +548,7 @@ func (l *Load) Stats() LoadStats {
 	defer l.mu.Unlock()
 	st := LoadStats{ByKind: map[string]*KindStats{}, Rebroadcasts: l.rebroadcasts, Resyncs: l.resyncs, Height0Refusals: l.height0Refusals, SyncingRefusals: l.syncingRefusals, Duration: time.Since(l.startedAt)}
 	for hash, op := range l.ops {
-		if op.Abandoned {
+		if op.Abandoned && len(seen[hash]) == 0 {
 			continue
 		}
 		k := st.ByKind[op.Kind]

@@ -98,7 +98,7 @@ func (n *Node) Start(env ...string) error {
 	n.starts++
 	fmt.Fprintf(logFile, "\n===== e2e harness: start #%d of %s at %s env=%v =====\n", n.starts, n.Name, time.Now().Format(time.RFC3339Nano), env)
 	if err := cmd.Start(); err != nil {
-		logFile.Close()
+		_ = logFile.Close()
 		return fmt.Errorf("starting %s: %w", n.Name, err)
 	}
 	fmt.Fprintf(logFile, "===== pid %d =====\n", cmd.Process.Pid)
@@ -106,7 +106,7 @@ func (n *Node) Start(env ...string) error {
 	n.cmd, n.done, n.exitErr, n.paused, n.catchingUp = cmd, done, nil, false, true
 	go func() {
 		err := cmd.Wait()
-		logFile.Close()
+		_ = logFile.Close()
 		n.mu.Lock()
 		n.exitErr = err
 		n.cmd = nil

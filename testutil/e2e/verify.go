@@ -76,6 +76,11 @@ func Verify(t testing.TB, net *Network, load *Load) *Summary {
 		if _, err := net.WaitHeight(ctx, n, H, 2*time.Minute); err != nil {
 			t.Fatalf("verify: %v", err)
 		}
+		// /status counts a block once it is stored; queries at H need the
+		// application to have committed it.
+		if err := waitAppHeight(ctx, n, H, time.Minute); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
 	}
 	if err := load.tr.waitScanned(ctx, H, time.Minute); err != nil {
 		t.Fatal(err)
@@ -96,6 +101,23 @@ func Verify(t testing.TB, net *Network, load *Load) *Summary {
 	t.Logf("verified %d nodes: identical block and app hashes at heights %d..%d; %d transactions in blocks, %d acknowledged, each exactly once; balances and supply conserved (fees %s)\n%s",
 		sum.Nodes, sum.From, sum.Height, sum.Txs, sum.Acked, sum.Fees, load.Stats())
 	return sum
+}
+
+// waitAppHeight waits until the node's application has committed height h.
+func waitAppHeight(ctx context.Context, n *Node, h int64, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		info, err := n.Client().ABCIInfo(ctx)
+		if err == nil && info.Response.LastBlockHeight >= h {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: application has not committed height %d after %s (abci_info: %v, %v)", n.Name, h, timeout, info, err)
+		}
+		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }
 
 func first(s []string, n int) []string {
