@@ -44,7 +44,7 @@ install:
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 
-## test-e2e: fault-injection suite on real carechaind processes (kills, pauses, crash points, state sync; ~15 min; docs/reliability.md)
+## test-e2e: fault-injection suite on real carechaind processes (kills, pauses, crash points, state sync; ~10 min; docs/reliability.md)
 E2E_RESULTS ?= $(BUILDDIR)/e2e-results.txt
 test-e2e: build
 	@rm -f $(E2E_RESULTS)

@@ -193,7 +193,7 @@ func restGet(t *testing.T, n *e2e.Node, path string, height int64) string {
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			body, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			status = resp.StatusCode
 			if err == nil && status == http.StatusOK {
 				break

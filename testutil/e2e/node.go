@@ -96,12 +96,12 @@ func (n *Node) Start(env ...string) error {
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = sysProcAttr()
 	n.starts++
-	fmt.Fprintf(logFile, "\n===== e2e harness: start #%d of %s at %s env=%v =====\n", n.starts, n.Name, time.Now().Format(time.RFC3339Nano), env)
+	_, _ = fmt.Fprintf(logFile, "\n===== e2e harness: start #%d of %s at %s env=%v =====\n", n.starts, n.Name, time.Now().Format(time.RFC3339Nano), env)
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
 		return fmt.Errorf("starting %s: %w", n.Name, err)
 	}
-	fmt.Fprintf(logFile, "===== pid %d =====\n", cmd.Process.Pid)
+	_, _ = fmt.Fprintf(logFile, "===== pid %d =====\n", cmd.Process.Pid)
 	done := make(chan struct{})
 	n.cmd, n.done, n.exitErr, n.paused, n.catchingUp = cmd, done, nil, false, true
 	go func() {
@@ -304,7 +304,7 @@ func (n *Node) LogTail(lines int) string {
 	if err != nil {
 		return "(no log: " + err.Error() + ")"
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var ring []string
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)

@@ -40,6 +40,6 @@ func Note(t testing.TB, line string) {
 		t.Logf("cannot write %s: %v", path, err)
 		return
 	}
-	defer f.Close()
-	fmt.Fprintln(f, line)
+	defer func() { _ = f.Close() }()
+	_, _ = fmt.Fprintln(f, line)
 }

@@ -155,11 +155,12 @@ func checkAgreement(ctx context.Context, t testing.TB, net *Network, H int64) in
 					errs[i] = fmt.Errorf("%s /commit %d: %w", n.Name, h, err)
 					return
 				}
-				if !bytes.Equal(c.Header.Hash(), c.Commit.BlockID.Hash) {
-					errs[i] = fmt.Errorf("%s height %d: header hashes to %X, commit is for %X", n.Name, h, c.Header.Hash(), c.Commit.BlockID.Hash)
+				hdr := c.Header
+				if !bytes.Equal(hdr.Hash(), c.Commit.BlockID.Hash) {
+					errs[i] = fmt.Errorf("%s height %d: header hashes to %X, commit is for %X", n.Name, h, hdr.Hash(), c.Commit.BlockID.Hash)
 					return
 				}
-				got[i] = append(got[i], hashes{c.Commit.BlockID.Hash, c.Header.AppHash})
+				got[i] = append(got[i], hashes{c.Commit.BlockID.Hash, hdr.AppHash})
 			}
 		}(i, n)
 	}
