@@ -26,7 +26,7 @@ GOLANGCI_VERSION      := v2.15.0
 LOCALNET_HOME := $(CURDIR)/.localnet
 TESTNET_DIR   := $(CURDIR)/.testnet
 
-.PHONY: all build install test test-race test-cosmjs lint fmt vet proto-gen proto-tools \
+.PHONY: all build install test test-race test-e2e test-cosmjs lint fmt vet proto-gen proto-tools \
 	localnet localnet-reset testnet testnet-stop clean help tools \
 	loadgen bench bench-quick bench-testnet bench-micro
 
@@ -41,9 +41,19 @@ build:
 install:
 	$(GO) install $(BUILD_FLAGS) ./cmd/carechaind
 
-## test: the full test suite CI runs (unit, integration, in-process network)
+## test: the full test suite CI runs (unit, integration, in-process network, short multi-process e2e)
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+
+## test-e2e: fault-injection suite on real carechaind processes (kills, pauses, crash points, state sync; ~10 min; docs/reliability.md)
+E2E_RESULTS ?= $(BUILDDIR)/e2e-results.txt
+test-e2e: build
+	@rm -f $(E2E_RESULTS)
+	@CARECHAIND_BINARY=$(BUILDDIR)/$(BINARY) E2E_RESULTS=$(E2E_RESULTS) \
+		$(GO) test -tags e2e -count=1 -timeout 60m $(E2E_FLAGS) ./tests/e2e/; \
+		status=$$?; \
+		echo "==> figures ($(E2E_RESULTS)):"; cat $(E2E_RESULTS) 2>/dev/null; \
+		exit $$status
 
 ## test-race: the test suite under the race detector
 test-race:

@@ -6,8 +6,12 @@ import (
 
 	dbm "github.com/cosmos/cosmos-db"
 
-	"cosmossdk.io/log"
+	"github.com/spf13/cast"
 
+	"cosmossdk.io/log"
+	"cosmossdk.io/store/rootmulti"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/server"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
@@ -21,7 +25,29 @@ type appCreator struct{}
 // server.DefaultBaseappOptions reads pruning, minimum gas prices, halt
 // height, snapshots, IAVL cache and the chain-id from the node's config.
 func (appCreator) newApp(logger log.Logger, db dbm.DB, traceStore io.Writer, appOpts servertypes.AppOptions) servertypes.Application {
-	return app.NewCarechainApp(logger, db, traceStore, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	opts := server.DefaultBaseappOptions(appOpts)
+	if restoresSnapshot(appOpts, db) {
+		// The inter-block cache (app.toml inter-block-cache, on by default)
+		// keeps what was read before a state-sync snapshot is restored,
+		// "not found" included, and the SDK's multistore restore does not
+		// reset it. A transaction or query that reaches the node while it
+		// syncs (CheckTx reads accounts, BaseApp reads consensus params)
+		// then makes the first block after the restore read empty state: the
+		// node computes a wrong app hash and stops. Found by the e2e
+		// state-sync scenario (tests/e2e TestStateSyncJoin). A node that is
+		// about to restore a snapshot runs without the cache until its next
+		// restart.
+		logger.Info("state sync from an empty store: inter-block cache disabled until the next restart")
+		opts = append(opts, baseapp.SetInterBlockCache(nil))
+	}
+	return app.NewCarechainApp(logger, db, traceStore, true, appOpts, opts...)
+}
+
+// restoresSnapshot reports whether this start will restore a state-sync
+// snapshot: state sync is enabled and the application store is empty
+// (CometBFT only state-syncs a node with no state).
+func restoresSnapshot(appOpts servertypes.AppOptions, db dbm.DB) bool {
+	return cast.ToBool(appOpts.Get("statesync.enable")) && rootmulti.GetLatestVersion(db) == 0
 }
 
 // appExport loads the state at height (or the latest when -1) and exports it.
