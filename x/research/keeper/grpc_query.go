@@ -91,11 +91,15 @@ func (q Querier) Studies(ctx context.Context, req *types.QueryStudiesRequest) (*
 			func(_ uint64, s types.Study) (types.Study, error) { return s, nil })
 	case req.Sponsor == "":
 		studies, res, err = query.CollectionPaginate(ctx, q.StudiesByStatus, page,
-			func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Study, error) { return byID(key.K2()) },
+			func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Study, error) {
+				return byID(key.K2())
+			},
 			query.WithCollectionPaginationPairPrefix[int32, uint64](int32(req.Status)))
 	case req.Status == types.StudyStatusUnspecified:
 		studies, res, err = query.CollectionPaginate(ctx, q.StudiesBySponsor, page,
-			func(key collections.Pair[string, uint64], _ collections.NoValue) (types.Study, error) { return byID(key.K2()) },
+			func(key collections.Pair[string, uint64], _ collections.NoValue) (types.Study, error) {
+				return byID(key.K2())
+			},
 			query.WithCollectionPaginationPairPrefix[string, uint64](req.Sponsor))
 	default:
 		studies, res, err = query.CollectionPaginate(ctx, q.StudiesBySponsorStatus, page,
@@ -176,7 +180,9 @@ func (q Querier) ProtocolVersions(ctx context.Context, req *types.QueryProtocolV
 		return nil, err
 	}
 	versions, res, err := query.CollectionPaginate(ctx, q.Keeper.ProtocolVersions, page,
-		func(_ collections.Pair[uint64, uint32], v types.ProtocolVersion) (types.ProtocolVersion, error) { return v, nil },
+		func(_ collections.Pair[uint64, uint32], v types.ProtocolVersion) (types.ProtocolVersion, error) {
+			return v, nil
+		},
 		query.WithCollectionPaginationPairPrefix[uint64, uint32](req.StudyId))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
