@@ -108,6 +108,6 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 
 // RegisterInvariants registers the escrow invariant (for chains that run
 // invariant checks; tests call keeper.CheckInvariants directly).
-func (am AppModule) RegisterInvariants(ir sdk.InvariantRegistry) {
+func (am AppModule) RegisterInvariants(ir sdk.InvariantRegistry) { //nolint:staticcheck // deprecated with x/crisis
 	keeper.RegisterInvariants(ir, am.keeper)
 }

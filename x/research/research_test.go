@@ -440,9 +440,9 @@ func TestStudiesOverREST(t *testing.T) {
 	get := func(path string, q url.Values) (int, map[string]any) {
 		resp, err := http.Get(srv.URL + path + "?" + q.Encode())
 		require.NoError(t, err)
-		defer resp.Body.Close()
 		body, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
 		var out map[string]any
 		require.NoError(t, json.Unmarshal(body, &out), string(body))
 		return resp.StatusCode, out

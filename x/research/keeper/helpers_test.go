@@ -276,4 +276,5 @@ func storeGasMeter() storetypes.GasMeter { return storetypes.NewInfiniteGasMeter
 
 func sdkCoins(c ...sdk.Coin) sdk.Coins { return sdk.NewCoins(c...) }
 
+//nolint:staticcheck // the SDK invariant form is still offered
 func keeperEscrowInvariant(f *fixture) sdk.Invariant { return keeper.EscrowInvariant(f.k) }

@@ -131,7 +131,10 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	return k.CheckParticipations(ctx)
 }
 
-// EscrowInvariant is the escrow invariant in the SDK's invariant form.
+// EscrowInvariant is the escrow invariant in the SDK's invariant form, for
+// chains that still run x/crisis-style invariant checks.
+//
+//nolint:staticcheck // the SDK's invariant types are deprecated with x/crisis; CheckInvariants is the primary API.
 func EscrowInvariant(k Keeper) sdk.Invariant {
 	return func(ctx sdk.Context) (string, bool) {
 		if err := k.CheckInvariants(ctx); err != nil {
@@ -142,6 +145,8 @@ func EscrowInvariant(k Keeper) sdk.Invariant {
 }
 
 // RegisterInvariants registers the research invariants.
+//
+//nolint:staticcheck // see EscrowInvariant.
 func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
 	ir.RegisterRoute(types.ModuleName, "escrow", EscrowInvariant(k))
 }
