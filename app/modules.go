@@ -38,6 +38,8 @@ import (
 	consenttypes "github.com/carechain/carechain/x/consent/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
+	"github.com/carechain/carechain/x/research"
+	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
 // maccPerms lists the module accounts and what each may do with coins.
@@ -51,6 +53,10 @@ var maccPerms = map[string][]string{
 	// Claims holds every plan's escrow; it neither mints nor burns, and is
 	// blocked from plain bank sends (coins enter only through MsgFundPlan).
 	claimstypes.ModuleName: nil,
+	// Research holds every study's incentive escrow; likewise no minting or
+	// burning, and blocked from plain bank sends (coins enter only through
+	// MsgRegisterStudy).
+	researchtypes.ModuleName: nil,
 }
 
 // receivingModuleAccounts are module accounts that may receive coins from
@@ -99,6 +105,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		registry.NewAppModule(app.RegistryKeeper),
 		claims.NewAppModule(app.ClaimsKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
+		research.NewAppModule(app.ResearchKeeper),
 	}
 }
 
@@ -164,8 +171,10 @@ func orderEndBlockers() []string {
 // exist and are funded, and after registry so that genesis validators pass
 // the validator-admission ante check. Claims follows bank and registry: its
 // genesis checks the escrow against the module account's bank balance.
-// the validator-admission ante check. Consent follows registry, whose
-// organizations its consents and break-glass grants name.
+// Consent follows registry, whose organizations its consents and
+// break-glass grants name. Research follows bank and consent: its genesis
+// checks the escrow against the bank balance and each participation's
+// consent against x/consent.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -178,6 +187,7 @@ func orderInitGenesis() []string {
 		registrytypes.ModuleName,
 		claimstypes.ModuleName,
 		consenttypes.ModuleName,
+		researchtypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

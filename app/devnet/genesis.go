@@ -121,7 +121,10 @@ func applyDemoState(cdc codec.JSONCodec, genState map[string]json.RawMessage, ne
 	if err := applyRegistryDemo(cdc, genState, net); err != nil {
 		return err
 	}
-	return applyClaimsDemo(cdc, genState, net)
+	if err := applyClaimsDemo(cdc, genState, net); err != nil {
+		return err
+	}
+	return applyResearchDemo(cdc, genState, net)
 }
 
 func denomMetadata() []banktypes.Metadata {

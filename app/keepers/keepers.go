@@ -41,6 +41,8 @@ import (
 	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
+	researchkeeper "github.com/carechain/carechain/x/research/keeper"
+	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
 // AppKeepers holds every keeper of the application.
@@ -68,6 +70,9 @@ type AppKeepers struct {
 	// SetConsentGuard after they are built.
 	ConsentKeeper consentkeeper.Keeper
 	ClaimsKeeper  claimskeeper.Keeper
+	// ResearchKeeper manages research consents in x/consent and is their
+	// ConsentGuard.
+	ResearchKeeper researchkeeper.Keeper
 }
 
 // Authority is the address of the governance module account: the only signer
@@ -236,6 +241,23 @@ func NewAppKeepers(
 		k.BankKeeper,
 		k.AccountKeeper,
 	)
+
+	// Research creates and revokes participants' research consents through
+	// x/consent and holds study escrow in its module account. It is the
+	// guard of the consents it manages: CheckAccess asks it whether a
+	// participant must re-consent. The guard registry is shared by every
+	// copy of the consent keeper, including those already handed out.
+	k.ResearchKeeper = researchkeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[researchtypes.StoreKey]),
+		accCodec,
+		authority,
+		k.RegistryKeeper,
+		researchkeeper.NewConsentKeeper(k.ConsentKeeper),
+		k.BankKeeper,
+		k.AccountKeeper,
+	)
+	k.ConsentKeeper.SetConsentGuard(researchtypes.ModuleName, k.ResearchKeeper)
 
 	return k
 }

@@ -18,6 +18,7 @@ import (
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
+	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
 // storeKeyNames lists every KV store the application mounts. Adding a module
@@ -39,6 +40,7 @@ func storeKeyNames() []string {
 		registrytypes.StoreKey,
 		claimstypes.StoreKey,
 		consenttypes.StoreKey,
+		researchtypes.StoreKey,
 	}
 }
 
