@@ -36,6 +36,8 @@ import (
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	"github.com/carechain/carechain/x/consent"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/records"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -99,6 +101,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		registry.NewAppModule(app.RegistryKeeper),
 		claims.NewAppModule(app.ClaimsKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
+		records.NewAppModule(app.RecordsKeeper),
 	}
 }
 
@@ -164,8 +167,8 @@ func orderEndBlockers() []string {
 // exist and are funded, and after registry so that genesis validators pass
 // the validator-admission ante check. Claims follows bank and registry: its
 // genesis checks the escrow against the module account's bank balance.
-// the validator-admission ante check. Consent follows registry, whose
-// organizations its consents and break-glass grants name.
+// Consent follows registry, whose organizations its consents and
+// break-glass grants name; records follows consent.
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -178,6 +181,7 @@ func orderInitGenesis() []string {
 		registrytypes.ModuleName,
 		claimstypes.ModuleName,
 		consenttypes.ModuleName,
+		recordstypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,
 		authz.ModuleName,

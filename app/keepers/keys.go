@@ -17,6 +17,7 @@ import (
 
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -39,6 +40,7 @@ func storeKeyNames() []string {
 		registrytypes.StoreKey,
 		claimstypes.StoreKey,
 		consenttypes.StoreKey,
+		recordstypes.StoreKey,
 	}
 }
 
