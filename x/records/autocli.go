@@ -24,10 +24,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}},
 				},
 				{
-					RpcMethod: "PatientRecords",
-					Use:       "patient-records <patient-address>",
-					Short:     "List a patient's records, optionally only --category and/or --status (current, superseded, entered-in-error)",
-					Example:   "carechaind query records patient-records care1... --category Observation --status current",
+					RpcMethod:      "PatientRecords",
+					Use:            "patient-records <patient-address>",
+					Short:          "List a patient's records, optionally only --category and/or --status (current, superseded, entered-in-error)",
+					Example:        "carechaind query records patient-records care1... --category Observation --status current",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
 					FlagOptions: map[string]*autocliv1.FlagOptions{
 						"category": {Usage: "FHIR resource type, LOINC code or sensitivity label"},

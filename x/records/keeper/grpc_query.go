@@ -215,7 +215,9 @@ func (q Querier) RecordEnvelopes(ctx context.Context, req *types.QueryRecordEnve
 		return nil, err
 	}
 	envs, res, err := query.CollectionPaginate(ctx, q.Envelopes, page,
-		func(_ collections.Pair[uint64, sdk.AccAddress], e types.KeyEnvelope) (types.KeyEnvelope, error) { return e, nil },
+		func(_ collections.Pair[uint64, sdk.AccAddress], e types.KeyEnvelope) (types.KeyEnvelope, error) {
+			return e, nil
+		},
 		query.WithCollectionPaginationPairPrefix[uint64, sdk.AccAddress](req.RecordId))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
