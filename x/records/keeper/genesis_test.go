@@ -105,12 +105,14 @@ func TestGenesisValidation(t *testing.T) {
 		return gs
 	}
 	cases := map[string]func(gs *types.GenesisState){
-		"bad params":                  func(gs *types.GenesisState) { gs.Params.MaxSizeBytes = 0 },
-		"next record id 0":            func(gs *types.GenesisState) { gs.NextRecordId = 0 },
-		"record id not below next":    func(gs *types.GenesisState) { gs.NextRecordId = 4 },
-		"record listed twice":         func(gs *types.GenesisState) { gs.Records = append(gs.Records, gs.Records[3]) },
-		"duplicate ciphertext hash":   func(gs *types.GenesisState) { gs.Records[3].CiphertextHash = gs.Records[0].CiphertextHash },
-		"upper-case hash":             func(gs *types.GenesisState) { gs.Records[3].ContentCommitment = "AB" + gs.Records[3].ContentCommitment[2:] },
+		"bad params":                func(gs *types.GenesisState) { gs.Params.MaxSizeBytes = 0 },
+		"next record id 0":          func(gs *types.GenesisState) { gs.NextRecordId = 0 },
+		"record id not below next":  func(gs *types.GenesisState) { gs.NextRecordId = 4 },
+		"record listed twice":       func(gs *types.GenesisState) { gs.Records = append(gs.Records, gs.Records[3]) },
+		"duplicate ciphertext hash": func(gs *types.GenesisState) { gs.Records[3].CiphertextHash = gs.Records[0].CiphertextHash },
+		"upper-case hash": func(gs *types.GenesisState) {
+			gs.Records[3].ContentCommitment = "AB" + gs.Records[3].ContentCommitment[2:]
+		},
 		"bad locator":                 func(gs *types.GenesisState) { gs.Records[3].Locator = "ftp://x/y" },
 		"bad category":                func(gs *types.GenesisState) { gs.Records[3].Category = "a b" },
 		"zero size":                   func(gs *types.GenesisState) { gs.Records[3].SizeBytes = 0 },
