@@ -60,7 +60,7 @@ func (m msgServer) CreateRecord(ctx context.Context, msg *types.MsgCreateRecord)
 			return nil, err
 		}
 	}
-	custodian, consentID, err := m.authorizeWrite(ctx, author, patient, msg.Category, msg.Supersedes)
+	custodian, consentID, err := m.authorizeWrite(ctx, msg.Author, author, patient, msg.Category, msg.Supersedes)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (m msgServer) checkSupersede(ctx context.Context, msg *types.MsgCreateRecor
 // author's ACTIVE PROVIDER organizations; a consent naming the author
 // personally makes the first (by id) of those the custodian. It returns
 // the custodian and the permitting consent.
-func (m msgServer) authorizeWrite(ctx context.Context, author, patient sdk.AccAddress, category string, supersedes uint64) (string, uint64, error) {
+func (m msgServer) authorizeWrite(ctx context.Context, authorStr string, author, patient sdk.AccAddress, category string, supersedes uint64) (string, uint64, error) {
 	if bytes.Equal(author, patient) {
 		return "", 0, nil
 	}
@@ -222,7 +222,7 @@ func (m msgServer) authorizeWrite(ctx context.Context, author, patient sdk.AccAd
 		return "", 0, err
 	}
 	if len(providers) == 0 {
-		return "", 0, errorsmod.Wrapf(types.ErrNotProvider, "%s acts for no active PROVIDER organization", author)
+		return "", 0, errorsmod.Wrapf(types.ErrNotProvider, "%s acts for no active PROVIDER organization", authorStr)
 	}
 	d, err := m.consent.CheckAccess(ctx, consenttypes.AccessRequest{
 		Accessor: author, Patient: patient, Action: consenttypes.ActionWrite, Purpose: consenttypes.PurposeTreat,
