@@ -420,7 +420,7 @@ func TestRESTPaths(t *testing.T) {
 		t.Helper()
 		resp, err := http.Get(srv.URL + "/carechain/records/v1" + path + "?" + q.Encode())
 		require.NoError(t, err)
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		body, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
 		var out map[string]any

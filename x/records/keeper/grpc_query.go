@@ -318,7 +318,7 @@ func (q Querier) AccessLog(ctx context.Context, req *types.QueryAccessLogRequest
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	defer iter.Close()
+	defer func() { _ = iter.Close() }()
 
 	res := &types.QueryAccessLogResponse{Pagination: &query.PageResponse{}}
 	var seen uint64
