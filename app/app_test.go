@@ -56,7 +56,7 @@ func TestDefaultGenesisUsesCarechainDenomAndNoMint(t *testing.T) {
 	gen := a.DefaultGenesis()
 	require.Contains(t, string(gen["staking"]), `"bond_denom":"ucare"`)
 	require.NotContains(t, gen, "mint", "Carechain has no inflation")
-	for _, name := range []string{"auth", "bank", "staking", "slashing", "distribution", "gov", "consensus", "upgrade", "evidence", "authz", "feegrant", "genutil", "registry", "consent", "claims", "research"} {
+	for _, name := range []string{"auth", "bank", "staking", "slashing", "distribution", "gov", "consensus", "upgrade", "evidence", "authz", "feegrant", "genutil", "registry", "consent", "records", "claims", "research"} {
 		require.Contains(t, gen, name)
 	}
 }

@@ -36,6 +36,8 @@ import (
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	"github.com/carechain/carechain/x/consent"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/records"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	"github.com/carechain/carechain/x/registry"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 	"github.com/carechain/carechain/x/research"
@@ -106,6 +108,7 @@ func appModules(app *CarechainApp, appCodec codec.Codec, txConfig client.TxEncod
 		claims.NewAppModule(app.ClaimsKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
 		research.NewAppModule(app.ResearchKeeper),
+		records.NewAppModule(app.RecordsKeeper),
 	}
 }
 
@@ -169,12 +172,13 @@ func orderEndBlockers() []string {
 // Genesis order: accounts and balances first; staking before genutil so that
 // gentxs find their pools; genutil after auth and bank so that gentx signers
 // exist and are funded, and after registry so that genesis validators pass
-// the validator-admission ante check. Claims follows bank and registry: its
-// genesis checks the escrow against the module account's bank balance.
-// Consent follows registry, whose organizations its consents and
-// break-glass grants name. Research follows bank and consent: its genesis
+// the validator-admission ante check. Carechain's modules follow their
+// dependencies: consent follows registry (whose organizations its consents
+// and break-glass grants name); records follows consent; claims follows bank,
+// registry and records (its genesis checks the escrow against the module
+// account's bank balance); research follows bank and consent (its genesis
 // checks the escrow against the bank balance and each participation's
-// consent against x/consent.
+// consent against x/consent).
 func orderInitGenesis() []string {
 	return []string{
 		consensusparamtypes.ModuleName,
@@ -185,8 +189,9 @@ func orderInitGenesis() []string {
 		slashingtypes.ModuleName,
 		govtypes.ModuleName,
 		registrytypes.ModuleName,
-		claimstypes.ModuleName,
 		consenttypes.ModuleName,
+		recordstypes.ModuleName,
+		claimstypes.ModuleName,
 		researchtypes.ModuleName,
 		genutiltypes.ModuleName,
 		evidencetypes.ModuleName,

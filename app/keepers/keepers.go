@@ -39,6 +39,8 @@ import (
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	consentkeeper "github.com/carechain/carechain/x/consent/keeper"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	recordskeeper "github.com/carechain/carechain/x/records/keeper"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 	researchkeeper "github.com/carechain/carechain/x/research/keeper"
@@ -69,6 +71,9 @@ type AppKeepers struct {
 	// that manage consents register their guard on it with
 	// SetConsentGuard after they are built.
 	ConsentKeeper consentkeeper.Keeper
+	// RecordsKeeper indexes records and logs disclosures; it asks consent
+	// before every write and every logged read.
+	RecordsKeeper recordskeeper.Keeper
 	ClaimsKeeper  claimskeeper.Keeper
 	// ResearchKeeper manages research consents in x/consent and is their
 	// ConsentGuard.
@@ -228,6 +233,17 @@ func NewAppKeepers(
 		k.RegistryKeeper,
 	)
 
+	// Records asks the registry who acts for which organization and consent
+	// whether a write or a read is permitted.
+	k.RecordsKeeper = recordskeeper.NewKeeper(
+		appCodec,
+		runtime.NewKVStoreService(k.keys[recordstypes.StoreKey]),
+		accCodec,
+		authority,
+		k.RegistryKeeper,
+		k.ConsentKeeper,
+	)
+
 	// Claims pays providers from escrow held in its module account; it asks
 	// the registry who acts for which organization and x/records whose
 	// record an evidence id is.
@@ -237,7 +253,7 @@ func NewAppKeepers(
 		accCodec,
 		authority,
 		k.RegistryKeeper,
-		noRecords{}, // TEMPORARY: replace with the x/records keeper (see records_placeholder.go).
+		k.RecordsKeeper,
 		k.BankKeeper,
 		k.AccountKeeper,
 	)

@@ -17,6 +17,7 @@ import (
 
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 	researchtypes "github.com/carechain/carechain/x/research/types"
 )
@@ -41,6 +42,7 @@ func storeKeyNames() []string {
 		claimstypes.StoreKey,
 		consenttypes.StoreKey,
 		researchtypes.StoreKey,
+		recordstypes.StoreKey,
 	}
 }
 
