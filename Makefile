@@ -26,7 +26,7 @@ GOLANGCI_VERSION      := v2.15.0
 LOCALNET_HOME := $(CURDIR)/.localnet
 TESTNET_DIR   := $(CURDIR)/.testnet
 
-.PHONY: all build install test test-race test-cosmjs lint fmt vet proto-gen proto-tools \
+.PHONY: all build install test test-race test-sim test-fuzz test-cosmjs lint fmt vet proto-gen proto-tools \
 	localnet localnet-reset testnet testnet-stop clean help tools
 
 all: build
@@ -43,6 +43,17 @@ install:
 ## test: the full test suite CI runs (unit, integration, in-process network)
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+
+## test-sim: full-app simulation: every module's operations with invariants after every block,
+##   app-hash determinism (SIM_SEEDS x SIM_RUNS), export/import with a store-by-store
+##   comparison, and simulation after import. Tune with SIM_NUM_BLOCKS, SIM_BLOCK_SIZE, SIM_SEEDS, SIM_RUNS.
+SIM_NUM_BLOCKS ?= 60
+SIM_BLOCK_SIZE ?= 100
+SIM_SEEDS      ?= 1,7,42
+SIM_RUNS       ?= 3
+test-sim:
+	$(GO) test ./app -run '^(TestFullAppSimulation|TestAppStateDeterminism|TestAppImportExport)$$' -count=1 -timeout 60m -v \
+		-args -NumBlocks=$(SIM_NUM_BLOCKS) -BlockSize=$(SIM_BLOCK_SIZE) -SimSeeds=$(SIM_SEEDS) -SimRuns=$(SIM_RUNS)
 
 ## test-race: the test suite under the race detector
 test-race:

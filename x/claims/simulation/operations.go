@@ -35,7 +35,7 @@ const (
 	OpWeightMsgAppealClaim       = "op_weight_msg_claims_appeal_claim"
 
 	DefaultWeightMsgCreatePlan        = 15
-	DefaultWeightMsgClosePlan         = 2
+	DefaultWeightMsgClosePlan         = 5
 	DefaultWeightMsgFundPlan          = 25
 	DefaultWeightMsgWithdrawPlanFunds = 20
 	DefaultWeightMsgEnrollMember      = 40

@@ -11,6 +11,13 @@ import (
 	"github.com/carechain/carechain/x/claims/types"
 )
 
+// OpWeightGovExec weighs each governance message executed directly as a
+// passed proposal would be (simutil.GovExec).
+const (
+	OpWeightGovExec      = "op_weight_claims_gov_exec"
+	DefaultWeightGovExec = 5
+)
+
 // Proposal message weights.
 const (
 	OpWeightMsgUpdateParams  = "op_weight_msg_claims_update_params"

@@ -11,6 +11,13 @@ import (
 	"github.com/carechain/carechain/x/consent/types"
 )
 
+// OpWeightGovExec weighs each governance message executed directly as a
+// passed proposal would be (simutil.GovExec).
+const (
+	OpWeightGovExec      = "op_weight_consent_gov_exec"
+	DefaultWeightGovExec = 5
+)
+
 // Proposal message weights.
 const (
 	OpWeightMsgUpdateParams  = "op_weight_msg_consent_update_params"

@@ -6,6 +6,7 @@ package simutil
 
 import (
 	"encoding/hex"
+	"fmt"
 	"math/rand"
 	"time"
 
@@ -152,4 +153,40 @@ func Weight(appParams simtypes.AppParams, key string, def int) int {
 	var w int
 	appParams.GetOrGenerate(key, &w, nil, func(*rand.Rand) { w = def })
 	return w
+}
+
+// GovExec returns an operation that executes a governance message the way
+// x/gov runs a passed proposal: through the message router, as the
+// authority, in a cached context written only if the handler succeeds. The
+// gov module's own simulation also submits these messages in proposals,
+// but random votes rarely pass one within a run, so this operation is what
+// exercises their handlers. A message the handler refuses (an organization
+// id already taken, say) is reported as a no-op, as a failed proposal is.
+func GovExec(module string, gen simtypes.MsgSimulatorFn) simtypes.Operation {
+	return func(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
+		msg := gen(r, ctx, accs)
+		if msg == nil {
+			return simtypes.NoOpMsg(module, "governance", "nothing to propose"), nil, nil
+		}
+		handler := app.MsgServiceRouter().Handler(msg)
+		if handler == nil {
+			return simtypes.NoOpMsg(module, sdk.MsgTypeURL(msg), "no handler"), nil, fmt.Errorf("no handler for %s", sdk.MsgTypeURL(msg))
+		}
+		cacheCtx, write := ctx.CacheContext()
+		if _, err := handler(cacheCtx, msg); err != nil {
+			return simtypes.NoOpMsg(module, sdk.MsgTypeURL(msg), "refused: "+err.Error()), nil, nil
+		}
+		write()
+		return simtypes.NewOperationMsg(msg, true, "executed as a passed proposal"), nil, nil
+	}
+}
+
+// GovExecOperations returns a GovExec operation for each proposal message,
+// with weight w.
+func GovExecOperations(module string, w int, msgs []simtypes.WeightedProposalMsg) []simtypes.WeightedOperation {
+	out := make([]simtypes.WeightedOperation, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, simulation.NewWeightedOperation(w, GovExec(module, m.MsgSimulatorFn())))
+	}
+	return out
 }

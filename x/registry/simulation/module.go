@@ -46,7 +46,9 @@ func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
 
 // WeightedOperations implements module.AppModuleSimulation.
 func (am AppModule) WeightedOperations(simState module.SimulationState) []simtypes.WeightedOperation {
-	return WeightedOperations(simState.AppParams, simState.TxConfig, am.k, am.ks)
+	ops := WeightedOperations(simState.AppParams, simState.TxConfig, am.k, am.ks)
+	w := simutil.Weight(simState.AppParams, OpWeightGovExec, DefaultWeightGovExec)
+	return append(ops, simutil.GovExecOperations(types.ModuleName, w, ProposalMsgs(am.k))...)
 }
 
 // ProposalMsgs implements module.HasProposalMsgs.

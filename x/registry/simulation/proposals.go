@@ -13,6 +13,13 @@ import (
 	"github.com/carechain/carechain/x/registry/types"
 )
 
+// OpWeightGovExec weighs each governance message executed directly as a
+// passed proposal would be (simutil.GovExec).
+const (
+	OpWeightGovExec      = "op_weight_registry_gov_exec"
+	DefaultWeightGovExec = 5
+)
+
 // Proposal message weights and their defaults.
 const (
 	OpWeightMsgRegisterOrganization  = "op_weight_msg_registry_register_organization"
