@@ -133,7 +133,7 @@ func FuzzMsgDecode(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return msg.(sdk.Msg), cdc.Unmarshal(bz, msg)
+			return msg, cdc.Unmarshal(bz, msg)
 		}
 		msg, err := decode(data[1:])
 		if err != nil {

@@ -389,7 +389,7 @@ func TestAppImportExport(t *testing.T) {
 
 func countKeys(s storetypes.KVStore) int {
 	it := s.Iterator(nil, nil)
-	defer it.Close()
+	defer func() { _ = it.Close() }()
 	n := 0
 	for ; it.Valid(); it.Next() {
 		n++

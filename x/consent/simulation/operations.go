@@ -148,9 +148,7 @@ func SimulateMsgGrantConsent(txGen client.TxConfig, k keeper.Keeper, rk registry
 			msg.Categories = simutil.Subset(r, Categories)
 		}
 		if r.Intn(5) == 0 {
-			for _, id := range simutil.Subset(r, []uint64{1, 2, 3, 5, 8, 13}) {
-				msg.RecordIds = append(msg.RecordIds, id)
-			}
+			msg.RecordIds = simutil.Subset(r, []uint64{1, 2, 3, 5, 8, 13})
 		}
 		longest := params.MaxConsentDuration
 		if longest > 2*365*day {
