@@ -37,7 +37,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := registrytypes.ValidateOrganizationID(p.PayerOrg); err != nil {
 			return fmt.Errorf("plan %d: %w", p.Id, err)
 		}
-		rules, err := ValidatePlanTerms(p.Name, p.Denom, p.Rules, p.AnnualLimitPerMember, gs.Params.MaxRulesPerPlan)
+		rules, err := ValidatePlanTerms(p.Name, p.Denom, p.Rules, p.AnnualLimitPerMember, CeilingParams().MaxRulesPerPlan)
 		if err != nil {
 			return fmt.Errorf("plan %d: %w", p.Id, err)
 		}
@@ -83,7 +83,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	claims := make(map[uint64]bool, len(gs.Claims))
 	fingerprints := make(map[string]uint64)
 	for _, c := range gs.Claims {
-		if err := c.validateGenesis(ac, gs.Params, gs.NextClaimId); err != nil {
+		if err := c.validateGenesis(ac, CeilingParams(), gs.NextClaimId); err != nil {
 			return fmt.Errorf("claim %d: %w", c.Id, err)
 		}
 		if claims[c.Id] {

@@ -94,3 +94,26 @@ func TestGenesisValidate(t *testing.T) {
 	g.NextClaimId = 3
 	require.NoError(t, g.Validate(ac))
 }
+
+// Governance may lower a limit after claims and plans were written under the
+// old one: the exported state must still import.
+func TestGenesisValidateAfterLimitsLowered(t *testing.T) {
+	g := validGenesis(t)
+	_, patientBz := addr(t, 1)
+	g.Claims[0].Lines[0].DiagnosisCodes = []string{"E11.9", "I10"}
+	g.Claims[0].Fingerprint = types.Fingerprint("mercy-general", patientBz, g.Claims[0].Lines)
+	g.Plans[0].Rules = append(g.Plans[0].Rules, types.CoverageRule{ProcedureCode: "99213", MaxAllowedPerUnit: i(10)})
+	require.NoError(t, g.Validate(ac))
+
+	g.Params.MaxDiagnosisCodesPerLine = 1
+	g.Params.MaxRulesPerPlan = 1
+	require.NoError(t, g.Validate(ac), "limits lowered by governance must not invalidate stored claims and plans")
+
+	// Beyond the ceiling that any params could allow, stored objects are refused.
+	g.Claims[0].Lines[0].DiagnosisCodes = make([]string, 0, types.CeilingParams().MaxDiagnosisCodesPerLine+1)
+	for n := 0; n <= int(types.CeilingParams().MaxDiagnosisCodesPerLine); n++ {
+		g.Claims[0].Lines[0].DiagnosisCodes = append(g.Claims[0].Lines[0].DiagnosisCodes, "Z"+string(rune('0'+n/100))+string(rune('0'+n/10%10))+"."+string(rune('0'+n%10)))
+	}
+	g.Claims[0].Fingerprint = types.Fingerprint("mercy-general", patientBz, g.Claims[0].Lines)
+	require.ErrorContains(t, g.Validate(ac), "diagnosis codes")
+}

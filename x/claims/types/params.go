@@ -29,6 +29,21 @@ func DefaultParams() Params {
 	}
 }
 
+// CeilingParams are the largest values Validate accepts. Plans and claims in
+// state were checked against the params in force when they were written;
+// governance may lower a limit later, so genesis validation checks stored
+// objects against these ceilings rather than against today's params.
+func CeilingParams() Params {
+	return Params{
+		MaxRulesPerPlan:             maxRulesPerPlanCeiling,
+		MaxLinesPerClaim:            paramsCeiling,
+		MaxDiagnosisCodesPerLine:    paramsCeiling,
+		MaxUnitsPerLine:             maxUnitsCeiling,
+		MaxEvidenceRecordsPerClaim:  paramsCeiling,
+		MaxClaimsReleasedPerFunding: maxClaimsReleasedPerFundingCeiling,
+	}
+}
+
 // Validate checks every parameter is positive and below a ceiling that keeps
 // one message's work small.
 func (p Params) Validate() error {
