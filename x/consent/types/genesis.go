@@ -40,8 +40,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if c.Status == ConsentStatusActive {
 			key := c.Patient + "/" + c.Grantee + "/" + c.GranteeOrg
 			active[key]++
-			if active[key] > gs.Params.MaxActiveConsentsPerGrantee {
-				return fmt.Errorf("patient %s holds more than %d active consents for one grantee", c.Patient, gs.Params.MaxActiveConsentsPerGrantee)
+			if active[key] > maxActiveConsentsPerCeiling {
+				return fmt.Errorf("patient %s holds more than %d active consents for one grantee", c.Patient, maxActiveConsentsPerCeiling)
 			}
 		}
 	}

@@ -46,8 +46,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 		seen[key] = true
 		perAccount[m.Address]++
-		if perAccount[m.Address] > gs.Params.MaxMembershipsPerAccount {
-			return fmt.Errorf("%s belongs to more than %d organizations", m.Address, gs.Params.MaxMembershipsPerAccount)
+		if perAccount[m.Address] > maxMembershipsCeiling {
+			return fmt.Errorf("%s belongs to more than %d organizations", m.Address, maxMembershipsCeiling)
 		}
 	}
 	owners := make(map[string]bool, len(gs.EncryptionKeys))

@@ -77,8 +77,8 @@ func validateStudy(s Study, params Params, ac address.Codec) error {
 	if !slices.Equal(cats, s.RequestedCategories) {
 		return fmt.Errorf("requested_categories must be sorted")
 	}
-	if s.TargetEnrollment == 0 || s.TargetEnrollment > params.MaxTargetEnrollment {
-		return fmt.Errorf("target_enrollment must be in [1, %d], got %d", params.MaxTargetEnrollment, s.TargetEnrollment)
+	if s.TargetEnrollment == 0 || s.TargetEnrollment > maxTargetEnrollmentCeiling {
+		return fmt.Errorf("target_enrollment must be in [1, %d], got %d", maxTargetEnrollmentCeiling, s.TargetEnrollment)
 	}
 	if err := ValidateIncentive(s.Incentive); err != nil {
 		return err
