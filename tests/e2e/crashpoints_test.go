@@ -122,7 +122,7 @@ func TestCrashPoints(t *testing.T) {
 	require.NoError(t, err)
 
 	// Resend quickly: after each restart the validator's mempool is empty.
-	load := e2e.StartLoad(t, net, e2e.LoadOptions{Plan: e2e.StandardMix(extraPatients), ResendAfter: 2 * time.Second})
+	load := e2e.StartLoad(t, net, e2e.LoadOptions{Plan: e2e.StandardMix(net, extraPatients), ResendAfter: 2 * time.Second})
 	require.NoError(t, load.WaitAcked(ctx, 20, 2*time.Minute))
 
 	var table []string
