@@ -41,10 +41,11 @@ var crashSteps = []string{
 
 // crashIndicesEnv overrides the indices the matrix runs: "0-10" or "3,7".
 // The default, 0-10 and 44-54, crashes at every step twice: in the first
-// height after the start, whose block is empty (the node starts with an
-// empty mempool and refuses transactions until its first commit, see
-// cosmos/cosmos-sdk#24628), and in the fifth, whose block carries the
-// load's transactions.
+// height after the start, whose block carries at most one transaction (the
+// node starts with an empty mempool and, until its first commit, refuses
+// the transactions of every account but the one with account number 0, the
+// validator's operator, see cosmos/cosmos-sdk#24628), and in the fifth,
+// whose block carries the load's transactions.
 const crashIndicesEnv = "E2E_FAIL_INDICES"
 
 func crashIndices(t *testing.T) []int {
