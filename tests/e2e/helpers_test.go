@@ -34,7 +34,7 @@ func startNetwork(t *testing.T, opts e2e.Options) (*e2e.Network, *e2e.Load) {
 	net := e2e.NewNetwork(t, opts)
 	require.NoError(t, net.Start(ctx))
 	require.NoError(t, net.WaitTip(ctx, 2, 2*time.Minute))
-	load := e2e.StartLoad(t, net, e2e.LoadOptions{Plan: e2e.StandardMix(extraPatients)})
+	load := e2e.StartLoad(t, net, e2e.LoadOptions{Plan: e2e.StandardMix(net, extraPatients)})
 	require.NoError(t, load.WaitAcked(ctx, warmUp(), 3*time.Minute))
 	return net, load
 }

@@ -118,3 +118,35 @@ func TestFreePortsAreDistinctAndInRange(t *testing.T) {
 		require.Less(t, p, portHigh)
 	}
 }
+
+func TestCheckTxEvents(t *testing.T) {
+	coins := func(s string) sdk.Coins { c, err := sdk.ParseCoinsNormalized(s); require.NoError(t, err); return c }
+	ev := func(typ, key, addr, amount string) abci.Event {
+		return abci.Event{Type: typ, Attributes: []abci.EventAttribute{{Key: key, Value: addr}, {Key: "amount", Value: amount}, {Key: "msg_index", Value: "0"}}}
+	}
+	spent := func(addr, amount string) abci.Event { return ev("coin_spent", "spender", addr, amount) }
+	received := func(addr, amount string) abci.Event { return ev("coin_received", "receiver", addr, amount) }
+	fee := coins("1000ucare")
+	// A claim paid from the escrow to the provider, its fee paid by the
+	// submitter.
+	claim := &Op{Kind: "claims-submit", FeePayer: "submitter", Fee: fee, Moves: []Move{{From: "escrow", To: "provider", Coins: coins("80uusd")}}}
+	events := []abci.Event{
+		spent("submitter", "1000ucare"), received("collector", "1000ucare"),
+		{Type: "tx", Attributes: []abci.EventAttribute{{Key: "fee", Value: "1000ucare"}}},
+		spent("escrow", "80uusd"), received("provider", "80uusd"),
+	}
+	ok := appliedTx{claim, Inclusion{Height: 5, FeeCharged: true, Events: events}}
+	require.Empty(t, checkTxEvents([]appliedTx{ok}, "collector"))
+
+	// The chain paid a different amount: reported.
+	wrongPay := append(append([]abci.Event(nil), events[:3]...), spent("escrow", "81uusd"), received("provider", "81uusd"))
+	require.Len(t, checkTxEvents([]appliedTx{{claim, Inclusion{Height: 5, FeeCharged: true, Events: wrongPay}}}, "collector"), 1)
+	// Paid to someone else: reported.
+	wrongTo := append(append([]abci.Event(nil), events[:4]...), received("stranger", "80uusd"))
+	require.Len(t, checkTxEvents([]appliedTx{{claim, Inclusion{Height: 5, FeeCharged: true, Events: wrongTo}}}, "collector"), 1)
+	// A failed claim moves only its fee.
+	failed := appliedTx{claim, Inclusion{Height: 5, Code: 7, FeeCharged: true, Events: events[:3]}}
+	require.Empty(t, checkTxEvents([]appliedTx{failed}, "collector"))
+	failed.inc.Events = events
+	require.Len(t, checkTxEvents([]appliedTx{failed}, "collector"), 1)
+}

@@ -240,17 +240,28 @@ func sortedKeys[V any](m map[string]V) []string {
 // mix creates (funded by consortium at the start of the load).
 func ExtraPatient(i int) string { return fmt.Sprintf("e2e-patient-%d", i) }
 
-// StandardMix is the transaction mix every scenario runs: bank sends
-// between payers, providers, patients and the consortium, and x/registry
-// transactions (encryption keys, organization members), from every demo
-// account plus extraPatients new patients that consortium funds first.
-// carol, who holds no ucare, has her fees paid by consortium's fee
-// allowance.
+// StandardMix is the transaction mix every scenario runs, from every demo
+// account, the first validator's operator (a member of mercy-general) and
+// extraPatients new patients that consortium funds first:
 //
-// To add a module's transactions (consents, records, claims), write a
-// Generator for each message kind and append it to the Generators of the
-// accounts that sign it; see docs/reliability.md.
-func StandardMix(extraPatients int) []SenderPlan {
+//   - bank sends in ucare and uusd between payers, providers, patients and
+//     the consortium;
+//   - x/registry: encryption keys, organization members;
+//   - x/consent: patients grant mercy-general READ/WRITE for treatment,
+//     grant and revoke individual consents (some DENY);
+//   - x/records: mercy members anchor records (and new versions) for
+//     patients who consented, and log reads of them;
+//   - x/claims: acme-admin enrolls the patients in the Acme Gold plan and
+//     funds its escrow; mercy members submit claims that are adjudicated
+//     and paid from the escrow to mercy's payout address in the same
+//     transaction;
+//   - x/research: patients enroll in the NW-204 study (the incentive is
+//     paid from the study's escrow) and some withdraw.
+//
+// The plan, the study, the organizations and alice's enrollment are in the
+// devnet genesis (app/devnet). carol, who holds no ucare, has her fees paid
+// by consortium's fee allowance.
+func StandardMix(net *Network, extraPatients int) []SenderPlan {
 	denoms := []string{app.BondDenom, app.SettlementDenom}
 	patients := []string{devnet.Alice, devnet.Bob, devnet.Carol}
 	var extra []string
@@ -258,22 +269,47 @@ func StandardMix(extraPatients int) []SenderPlan {
 		extra = append(extra, ExtraPatient(i))
 	}
 	patients = append(patients, extra...)
+	addr := func(name string) string { return net.Accounts.Ensure(name).Address }
 
 	keys := &SetEncryptionKey{}
+	consents := &GrantConsent{Org: devnet.OrgMercy, Member: addr(devnet.MercyAdmin)}
+	records := &CreateRecord{Consents: consents}
+	reads := &ReadRecord{Records: records}
+	start, end := devnet.CoverageYear(net.GenesisTime)
+	claimsPlan := &ClaimsPlan{
+		ID: devnet.AcmeGoldPlanID, PayerOrg: devnet.OrgAcme, Denom: app.SettlementDenom,
+		Procedure: "99213", CoinsuranceBps: 2000, AnnualLimit: devnet.AcmeGoldAnnualLimit, Escrow: devnet.AcmeGoldEscrow,
+		Enrolled: []string{addr(devnet.Alice)}, CoverageStart: start, CoverageEnd: end,
+		ProviderOrg: devnet.OrgMercy, Payout: addr(devnet.MercyAdmin),
+	}
+	for _, r := range devnet.AcmeGoldRules() {
+		if r.ProcedureCode == claimsPlan.Procedure {
+			claimsPlan.MaxAllowed, claimsPlan.CoinsuranceBps = r.MaxAllowedPerUnit, int64(r.CoinsuranceBps)
+		}
+	}
+	claims := &SubmitClaim{Plan: claimsPlan, Records: records}
+	study := &EnrollStudy{Study: ResearchStudy{
+		ID: devnet.NorthwindStudyID, Target: devnet.NorthwindStudyTarget, Incentive: devnet.NorthwindStudyIncentive,
+		Category: devnet.NorthwindStudyCategories[0], Sponsor: addr(devnet.NorthwindAdmin),
+	}}
+
 	plan := []SenderPlan{
 		{Account: devnet.Consortium, Generators: []Generator{
 			&FundAccounts{To: extra, Coins: sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 1_000_000_000), sdk.NewInt64Coin(app.SettlementDenom, 1_000_000_000))},
 			&BankSend{To: patients, Denoms: []string{app.BondDenom}},
 		}},
-		// The payer settles with the provider in the settlement denom.
+		// The payer settles with the provider in the settlement denom,
+		// enrolls the patients and tops up the plan's escrow.
 		{Account: devnet.AcmeAdmin, Generators: []Generator{
+			&EnrollMember{Plan: claimsPlan, Patients: patients},
 			&BankSend{To: []string{devnet.MercyAdmin}, Denoms: []string{app.SettlementDenom}, MaxAmount: 100_000},
+			&FundPlan{Plan: claimsPlan},
 			&AddMember{Org: devnet.OrgAcme},
 		}},
 		{Account: devnet.MercyAdmin, Generators: []Generator{
+			records, claims, reads,
 			&AddMember{Org: devnet.OrgMercy},
 			&BankSend{To: patients, Denoms: []string{app.SettlementDenom}},
-			keys,
 		}},
 		{Account: devnet.NorthwindAdmin, Generators: []Generator{
 			&AddMember{Org: devnet.OrgNorthwind},
@@ -283,10 +319,17 @@ func StandardMix(extraPatients int) []SenderPlan {
 			&AddMember{Org: devnet.OrgIRB},
 			keys,
 		}},
-		{Account: devnet.Carol, FeeGranter: devnet.Consortium, Generators: []Generator{keys}},
+		{Account: devnet.Carol, FeeGranter: devnet.Consortium, Generators: []Generator{consents, study, keys}},
+	}
+	// A validator's operator acts for mercy-general too (app/devnet's
+	// registry demo state): a second clinician writing records and
+	// billing.
+	if vals := net.Validators(); len(vals) > 0 && vals[0].Operator != "" {
+		plan = append(plan, SenderPlan{Account: vals[0].Operator, Generators: []Generator{records, claims, reads}})
 	}
 	for _, p := range append([]string{devnet.Alice, devnet.Bob}, extra...) {
 		plan = append(plan, SenderPlan{Account: p, Generators: []Generator{
+			consents, study,
 			&BankSend{To: append(patients, devnet.MercyAdmin), Denoms: denoms},
 			keys,
 		}})

@@ -55,17 +55,22 @@ type Network struct {
 	// Nodes lists the validators first, then full nodes in the order added.
 	Nodes    []*Node
 	Accounts *Accounts
-	opts     Options
+	// GenesisTime is the chain's genesis time (network.json); the devnet's
+	// demo state (plan enrollments, the study's end) is dated from it.
+	GenesisTime time.Time
+	opts        Options
 }
 
 // networkFile is the part of network.json (written by `carechaind testnet`)
 // the harness reads.
 type networkFile struct {
-	ChainID string `json:"chain_id"`
-	Nodes   []struct {
-		Moniker string `json:"moniker"`
-		Home    string `json:"home"`
-		NodeID  string `json:"node_id"`
+	ChainID     string    `json:"chain_id"`
+	GenesisTime time.Time `json:"genesis_time"`
+	Nodes       []struct {
+		Moniker  string `json:"moniker"`
+		Home     string `json:"home"`
+		NodeID   string `json:"node_id"`
+		Operator string `json:"operator"`
 	} `json:"nodes"`
 	Accounts []struct {
 		Name    string `json:"name"`
@@ -149,6 +154,7 @@ func (net *Network) load(path string) {
 	if err := json.Unmarshal(bz, &nf); err != nil {
 		t.Fatal(err)
 	}
+	net.GenesisTime = nf.GenesisTime.UTC()
 	for _, n := range nf.Nodes {
 		ports, err := freePorts(5)
 		if err != nil {
@@ -158,6 +164,7 @@ func (net *Network) load(path string) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		node.operatorAddr = n.Operator
 		net.Nodes = append(net.Nodes, node)
 	}
 	for _, n := range net.Nodes {
@@ -172,6 +179,14 @@ func (net *Network) load(path string) {
 			t.Fatalf("account %s: network.json has %s, the demo key derives %s", a.Name, a.Address, k.Address)
 		}
 		net.Accounts.add(k)
+	}
+	for _, n := range net.Nodes {
+		if name := net.Accounts.NameOf(n.operatorAddr); name != n.operatorAddr {
+			n.Operator = name
+		}
+	}
+	if net.GenesisTime.IsZero() {
+		t.Fatalf("%s: no genesis_time", path)
 	}
 }
 

@@ -29,6 +29,11 @@ type Node struct {
 	Home      string
 	NodeID    string
 	Validator bool
+	// Operator is the account name of a validator's operator (node0, ...,
+	// or validator on a localnet), a member of mercy-general in the devnet
+	// genesis; empty for full nodes.
+	Operator     string
+	operatorAddr string
 
 	P2PPort, RPCPort, ABCIPort, GRPCPort, RESTPort int
 

@@ -161,26 +161,30 @@ func (tr *tracker) record(h int64, blk *ctypes.ResultBlock, res *ctypes.ResultBl
 		inc  Inclusion
 	}
 	var incs []found
-	tr.mu.Lock()
 	for i, tx := range blk.Block.Txs {
 		r := res.TxsResults[i]
 		inc := Inclusion{Height: h, Index: i, Code: r.Code, Codespace: r.Codespace, Log: r.Log, FeeCharged: r.Code == 0 || hasFeeEvent(r.Events), Events: r.Events, Data: r.Data}
-		hash := fmt.Sprintf("%X", tx.Hash())
-		tr.seen[hash] = append(tr.seen[hash], inc)
-		if ch, ok := tr.waiters[hash]; ok {
-			close(ch)
-			delete(tr.waiters, hash)
-		}
-		incs = append(incs, found{hash, inc})
+		incs = append(incs, found{fmt.Sprintf("%X", tx.Hash()), inc})
 	}
-	tr.blocks[h] = len(blk.Block.Txs)
-	tr.scanned = h
-	tr.mu.Unlock()
+	// Generators learn of the block (Committed) before any sender does:
+	// a sender's next Next then sees the state its last transaction made,
+	// for example the record id a claim can cite as evidence.
 	if tr.onInclusion != nil {
 		for _, f := range incs {
 			tr.onInclusion(f.hash, f.inc)
 		}
 	}
+	tr.mu.Lock()
+	for _, f := range incs {
+		tr.seen[f.hash] = append(tr.seen[f.hash], f.inc)
+		if ch, ok := tr.waiters[f.hash]; ok {
+			close(ch)
+			delete(tr.waiters, f.hash)
+		}
+	}
+	tr.blocks[h] = len(blk.Block.Txs)
+	tr.scanned = h
+	tr.mu.Unlock()
 }
 
 // hasFeeEvent reports whether a failed transaction's events include the

@@ -10,12 +10,21 @@ import (
 	"testing"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	sdkmath "cosmossdk.io/math"
+
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/carechain/carechain/app/devnet"
+	claimstypes "github.com/carechain/carechain/x/claims/types"
+	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
 // Summary is what Verify checked.
@@ -42,11 +51,15 @@ type Summary struct {
 //  2. Transactions: every transaction a sender saw committed is in exactly
 //     one block; no transaction appears twice; every transaction in a block
 //     is one the load sent; none failed.
-//  3. Balances: at the final height, on every node, every account holding
-//     any coin has exactly its balance at height 1 plus the moves of the
-//     committed transactions minus the fees it paid; the fee collector and
-//     distribution accounts together gained exactly the fees; total supply
-//     is unchanged.
+//  3. Balances: each committed transaction's bank events (coin_spent,
+//     coin_received) move exactly its fee and its generator's predicted
+//     moves (claim payments from the plan escrow, study incentives, ...);
+//     at the final height, on every node, every account holding any coin,
+//     module escrows included, has exactly its balance at height 1 plus
+//     the moves of the committed transactions minus the fees it paid; the
+//     fee collector and distribution accounts together gained exactly the
+//     fees; total supply is unchanged. The sums by party (payers,
+//     providers, patients, escrows, ...) are logged.
 //  4. Module state: each generator's StateChecker (the key stored is the
 //     last one set, every member added is a member, ...).
 func Verify(t testing.TB, net *Network, load *Load) *Summary {
@@ -349,6 +362,12 @@ func checkBalances(ctx context.Context, t testing.TB, net *Network, load *Load, 
 	for _, p := range problems {
 		t.Error(p)
 	}
+	// Each transaction's own bank events (fee deduction, escrow payments
+	// made inside x/claims and x/research) must move exactly what the
+	// generator predicted: a difference names the transaction.
+	if bad := checkTxEvents(txs, feeCollector); len(bad) > 0 {
+		t.Errorf("%d committed transactions moved coins otherwise than predicted:\n  %s", len(bad), strings.Join(first(bad, 10), "\n  "))
+	}
 	sum.Fees = fees
 	wantSink := feeSink(start).Add(fees...)
 
@@ -387,59 +406,190 @@ func checkBalances(ctx context.Context, t testing.TB, net *Network, load *Load, 
 			t.Errorf("%s: total supply %s at height %d, %s at height 1", n.Name, supplyH, H, supply1)
 		}
 		if n == net.Nodes[0] {
-			logGroups(t, net, start, got, wantSink, fees)
+			logGroups(t, net, start, want, got, fees)
 		}
 	}
 }
 
-// logGroups prints balance sums by role: the issue's "payers, providers,
-// patients and module escrows" view of conservation.
-func logGroups(t testing.TB, net *Network, start, end balances, sink, fees sdk.Coins) {
-	group := func(addr string) string {
-		name := net.Accounts.NameOf(addr)
-		switch {
-		case name == "acme-admin":
-			return "payers"
-		case name == "mercy-admin" || strings.HasPrefix(name, "node") || name == "validator":
-			return "providers/validators"
-		case name == "alice" || name == "bob" || name == "carol" || strings.HasPrefix(name, "e2e-patient-"):
-			return "patients"
-		case name == "northwind-admin" || name == "irb-admin":
-			return "research/irb"
-		case name == "consortium":
-			return "consortium"
-		case name == addr:
-			return "module accounts and others"
+// coinDeltas are signed per-address, per-denom balance changes.
+type coinDeltas map[string]map[string]sdkmath.Int
+
+func (d coinDeltas) add(addr string, coins sdk.Coins, sign int64) {
+	if d[addr] == nil {
+		d[addr] = map[string]sdkmath.Int{}
+	}
+	for _, c := range coins {
+		v, ok := d[addr][c.Denom]
+		if !ok {
+			v = sdkmath.ZeroInt()
+		}
+		d[addr][c.Denom] = v.Add(c.Amount.MulRaw(sign))
+	}
+}
+
+// nonZero drops zero entries, so that two deltas compare by content.
+func (d coinDeltas) nonZero() map[string]string {
+	out := map[string]string{}
+	for addr, byDenom := range d {
+		var parts []string
+		for _, denom := range sortedKeys(byDenom) {
+			if v := byDenom[denom]; !v.IsZero() {
+				parts = append(parts, v.String()+denom)
+			}
+		}
+		if len(parts) > 0 {
+			out[addr] = strings.Join(parts, ",")
+		}
+	}
+	return out
+}
+
+// eventDeltas sums a transaction's bank events: coin_spent takes from its
+// spender, coin_received gives to its receiver (x/bank emits both for
+// every transfer, fee deduction and module escrow payment included).
+func eventDeltas(events []abci.Event) (coinDeltas, error) {
+	d := coinDeltas{}
+	for _, e := range events {
+		var who string
+		var sign int64
+		switch e.Type {
+		case banktypes.EventTypeCoinSpent:
+			who, sign = banktypes.AttributeKeySpender, -1
+		case banktypes.EventTypeCoinReceived:
+			who, sign = banktypes.AttributeKeyReceiver, 1
 		default:
-			return "other named"
+			continue
+		}
+		var addr, amount string
+		for _, a := range e.Attributes {
+			switch a.Key {
+			case who:
+				addr = a.Value
+			case sdk.AttributeKeyAmount:
+				amount = a.Value
+			}
+		}
+		coins, err := sdk.ParseCoinsNormalized(amount)
+		if err != nil {
+			return nil, fmt.Errorf("%s event amount %q: %w", e.Type, amount, err)
+		}
+		d.add(addr, coins, sign)
+	}
+	return d, nil
+}
+
+// checkTxEvents compares, transaction by transaction, the balance changes
+// its bank events report with what the load predicted: the fee from the
+// fee payer to the fee collector (if the ante handler took it) and, if it
+// succeeded, the generator's moves. It returns one line per mismatch.
+func checkTxEvents(txs []appliedTx, feeCollector string) []string {
+	var bad []string
+	for _, tx := range txs {
+		want := coinDeltas{}
+		if tx.inc.FeeCharged {
+			want.add(tx.op.FeePayer, tx.op.Fee, -1)
+			want.add(feeCollector, tx.op.Fee, 1)
+		}
+		if tx.inc.Code == 0 {
+			for _, m := range tx.op.Moves {
+				want.add(m.From, m.Coins, -1)
+				want.add(m.To, m.Coins, 1)
+			}
+		}
+		got, err := eventDeltas(tx.inc.Events)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("tx %s (%s from %s) at height %d: %v", tx.op.Hash, tx.op.Kind, tx.op.Sender, tx.inc.Height, err))
+			continue
+		}
+		g, w := got.nonZero(), want.nonZero()
+		if len(g) != len(w) || !mapsEqual(g, w) {
+			bad = append(bad, fmt.Sprintf("tx %s (%s from %s, code %d) at height %d: events move %v, predicted %v", tx.op.Hash, tx.op.Kind, tx.op.Sender, tx.inc.Code, tx.inc.Height, g, w))
 		}
 	}
-	type row struct{ start, end sdk.Coins }
+	return bad
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// partyGroup names the role of an address in the balance report: the
+// issue's payers, providers, patients and module escrows.
+func partyGroup(net *Network, addr string) string {
+	name := net.Accounts.NameOf(addr)
+	switch {
+	case addr == authtypes.NewModuleAddress(claimstypes.ModuleName).String():
+		return "escrow: claims plans"
+	case addr == authtypes.NewModuleAddress(researchtypes.ModuleName).String():
+		return "escrow: research studies"
+	case addr == authtypes.NewModuleAddress(authtypes.FeeCollectorName).String() || addr == authtypes.NewModuleAddress(distrtypes.ModuleName).String():
+		return "fee collector+distribution"
+	case addr == authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String() || addr == authtypes.NewModuleAddress(stakingtypes.NotBondedPoolName).String():
+		return "staking pools"
+	case name == devnet.AcmeAdmin:
+		return "payers"
+	case name == devnet.MercyAdmin || strings.HasPrefix(name, "node") || name == devnet.Validator:
+		return "providers/validators"
+	case name == devnet.Alice || name == devnet.Bob || name == devnet.Carol || strings.HasPrefix(name, "e2e-patient-"):
+		return "patients"
+	case name == devnet.NorthwindAdmin || name == devnet.IRBAdmin:
+		return "research/irb"
+	case name == devnet.Consortium:
+		return "consortium"
+	case name == addr:
+		return "other accounts"
+	default:
+		return "other named"
+	}
+}
+
+// logGroups prints balance sums by party: at height 1, as the committed
+// transactions' fees and moves predict at the final height, and as
+// queried there (the per-account check is done before; this is the
+// issue's "payers, providers, patients and module escrows" view). The fee
+// collector and distribution row is expected to gain exactly the fees.
+func logGroups(t testing.TB, net *Network, start, want, end balances, fees sdk.Coins) {
+	type row struct{ start, want, end sdk.Coins }
 	rows := map[string]*row{}
-	for _, b := range []struct {
-		bal   balances
-		start bool
-	}{{start, true}, {end, false}} {
-		for a, c := range b.bal {
-			g := group(a)
-			if rows[g] == nil {
-				rows[g] = &row{sdk.NewCoins(), sdk.NewCoins()}
-			}
-			if b.start {
-				rows[g].start = rows[g].start.Add(c...)
-			} else {
-				rows[g].end = rows[g].end.Add(c...)
-			}
+	get := func(g string) *row {
+		if rows[g] == nil {
+			rows[g] = &row{sdk.NewCoins(), sdk.NewCoins(), sdk.NewCoins()}
 		}
+		return rows[g]
 	}
-	var lines []string
-	totalStart, totalEnd := sdk.NewCoins(), sdk.NewCoins()
+	for a, c := range start {
+		r := get(partyGroup(net, a))
+		r.start = r.start.Add(c...)
+	}
+	for a, c := range want {
+		r := get(partyGroup(net, a))
+		r.want = r.want.Add(c...)
+	}
+	sink := "fee collector+distribution"
+	get(sink).want = get(sink).start.Add(fees...)
+	for a, c := range end {
+		r := get(partyGroup(net, a))
+		r.end = r.end.Add(c...)
+	}
+	var b strings.Builder
+	total := &row{sdk.NewCoins(), sdk.NewCoins(), sdk.NewCoins()}
 	for _, g := range sortedKeys(rows) {
 		r := rows[g]
-		totalStart, totalEnd = totalStart.Add(r.start...), totalEnd.Add(r.end...)
-		lines = append(lines, fmt.Sprintf("  %-28s start %-40s end %s", g, r.start, r.end))
+		total.start, total.want, total.end = total.start.Add(r.start...), total.want.Add(r.want...), total.end.Add(r.end...)
+		mark := "ok"
+		if !r.want.Equal(r.end) {
+			mark = "DIFFERS"
+		}
+		fmt.Fprintf(&b, "  %-28s start %s\n  %-28s expected %s\n  %-28s end %s  [%s]\n", g, r.start, "", r.want, "", r.end, mark)
 	}
-	sort.Strings(lines)
-	t.Logf("balances by group (fees %s moved to the fee collector/distribution, which now hold %s):\n%s\n  %-28s start %-40s end %s",
-		fees, sink, strings.Join(lines, "\n"), "total", totalStart, totalEnd)
+	fmt.Fprintf(&b, "  %-28s start %s\n  %-28s end %s", "total", total.start, "", total.end)
+	t.Logf("balances by party (fees %s):\n%s", fees, b.String())
 }
