@@ -3,6 +3,7 @@ package carecrypto
 import (
 	"bytes"
 	"crypto/ecdh"
+	"crypto/hpke"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -68,6 +69,7 @@ type EnvelopeVector struct {
 	CiphertextHash           string `json:"ciphertext_hash"`
 	Scheme                   string `json:"scheme"`
 	Info                     string `json:"hpke_info"`
+	AAD                      string `json:"hpke_aad"`
 	EphemeralPublicKey       string `json:"ephemeral_public_key"`
 	WrappedKey               string `json:"wrapped_key"`
 	DataKey                  string `json:"data_key"`
@@ -150,7 +152,7 @@ func buildVectors(t *testing.T) Vectors {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, _ := envelopeInfo(s.CiphertextHash)
+		aad, _ := envelopeAAD(s.CiphertextHash)
 		addr, _ := adr036.AddressOf("care", devnet.DemoPrivKey(name).PubKey().Bytes())
 		v.Envelopes = append(v.Envelopes, EnvelopeVector{
 			Recipient:                addr,
@@ -158,7 +160,8 @@ func buildVectors(t *testing.T) Vectors {
 			RecipientX25519PublicKey: hex.EncodeToString(k.PublicKey().Bytes()),
 			CiphertextHash:           s.CiphertextHash,
 			Scheme:                   env.Scheme,
-			Info:                     hex.EncodeToString(info),
+			Info:                     hex.EncodeToString(envelopeInfo),
+			AAD:                      hex.EncodeToString(aad),
 			EphemeralPublicKey:       hex.EncodeToString(env.EphemeralPublicKey),
 			WrappedKey:               hex.EncodeToString(env.WrappedKey),
 			DataKey:                  hex.EncodeToString(dataKey),
@@ -282,9 +285,25 @@ func TestVectors(t *testing.T) {
 		if hex.EncodeToString(k.PublicKey().Bytes()) != ev.RecipientX25519PublicKey {
 			t.Fatal("envelope vector: recipient public key differs")
 		}
-		info, _ := envelopeInfo(ev.CiphertextHash)
-		if hex.EncodeToString(info) != ev.Info {
-			t.Fatal("envelope vector: HPKE info differs")
+		// The scheme as x/records/README.md states it, with crypto/hpke
+		// directly: info = the scheme name, aad = the 32 bytes of the
+		// ciphertext hash.
+		if string(unhex(t, ev.Info)) != ev.Scheme || ev.Scheme != "carechain-hpke-x25519-v1" {
+			t.Fatal("envelope vector: HPKE info is not the scheme name")
+		}
+		if ev.AAD != ev.CiphertextHash {
+			t.Fatal("envelope vector: HPKE aad is not the ciphertext hash's bytes")
+		}
+		sk, err := hpke.NewDHKEMPrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := hpke.NewRecipient(unhex(t, ev.EphemeralPublicKey), sk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), unhex(t, ev.Info))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dk, err := r.Open(unhex(t, ev.AAD), unhex(t, ev.WrappedKey)); err != nil || hex.EncodeToString(dk) != ev.DataKey {
+			t.Fatalf("envelope vector does not open with plain crypto/hpke: %v", err)
 		}
 		env := Envelope{Scheme: ev.Scheme, EphemeralPublicKey: unhex(t, ev.EphemeralPublicKey), WrappedKey: unhex(t, ev.WrappedKey)}
 		dk, err := OpenEnvelope(k, ev.CiphertextHash, env)
