@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -59,33 +58,4 @@ type AccessEvent struct {
 	Purpose  string // e.g. "PURPOSE_TREAT"
 	Time     time.Time
 	Height   int64
-}
-
-// ErrChainNotWired is returned by NewGRPCChain until the vault is wired to
-// x/records.
-var ErrChainNotWired = errors.New("vault: chain client not wired to x/records yet")
-
-// GRPCChainConfig locates the node the vault asks.
-type GRPCChainConfig struct {
-	// GRPCAddress is the node's gRPC endpoint (host:port, e.g. localhost:9090).
-	GRPCAddress string
-	// Insecure disables TLS (loopback and localnet).
-	Insecure bool
-	// Timeout bounds each query.
-	Timeout time.Duration
-}
-
-// NewGRPCChain returns the Chain backed by a node's gRPC queries.
-//
-// TODO(integration, issue 8): implement against x/records and x/registry
-// when they land:
-//   - RecordByHash  → x/records Query/RecordByCiphertextHash
-//   - CheckRead     → x/records Query/CheckRecordAccess (action ACTION_READ)
-//   - AccessEvents  → x/records Query/AccessLog of rec.Patient from `since`
-//     (paginated, bounded by limit), filtered to accessor and rec.ID,
-//     newest first
-//   - MayUpload     → x/registry Query/OrganizationOfMember (ACTIVE, role
-//     PROVIDER) or Query/EncryptionKey
-func NewGRPCChain(_ context.Context, _ GRPCChainConfig) (Chain, error) {
-	return nil, ErrChainNotWired
 }

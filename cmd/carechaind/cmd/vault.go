@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -140,6 +141,9 @@ func setUpVault(ctx context.Context, cmd *cobra.Command, connect chainConnector)
 	chain, err := connect(ctx, vault.GRPCChainConfig{GRPCAddress: grpcAddr, Insecure: insecure, Timeout: vault.DefaultChainTimeout})
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to the chain at %s: %w", grpcAddr, err)
+	}
+	if c, ok := chain.(io.Closer); ok {
+		go func() { <-ctx.Done(); c.Close() }()
 	}
 	store, err := vault.OpenStore(dir)
 	if err != nil {
