@@ -17,6 +17,14 @@ type Chain interface {
 	// query "record by ciphertext hash"); found is false if no record does.
 	RecordByHash(ctx context.Context, ciphertextHash string) (rec Record, found bool, err error)
 
+	// Record returns record id (x/records query "record by id"); found is
+	// false if there is none.
+	Record(ctx context.Context, id uint64) (rec Record, found bool, err error)
+
+	// AccessEvent returns the committed access event id (x/records query
+	// "access event"); found is false if there is none.
+	AccessEvent(ctx context.Context, id uint64) (ev AccessEvent, found bool, err error)
+
 	// CheckRead asks whether accessor may READ the record for purpose now
 	// (x/records CheckRecordAccess{accessor, record_id, ACTION_READ,
 	// purpose}, which looks the record up and asks x/consent).

@@ -128,6 +128,38 @@ func (c *GRPCChain) RecordByHash(ctx context.Context, ciphertextHash string) (Re
 	return Record{ID: r.Id, Patient: r.Patient, CiphertextHash: r.CiphertextHash, SizeBytes: r.SizeBytes}, true, nil
 }
 
+// Record asks x/records for record id.
+func (c *GRPCChain) Record(ctx context.Context, id uint64) (Record, bool, error) {
+	res, err := c.records.Record(ctx, &recordstypes.QueryRecordRequest{Id: id})
+	if status.Code(err) == codes.NotFound {
+		return Record{}, false, nil
+	}
+	if err != nil {
+		return Record{}, false, fmt.Errorf("x/records Record: %w", err)
+	}
+	r := res.Record
+	if r.Id != id {
+		return Record{}, false, fmt.Errorf("x/records Record %d returned record %d", id, r.Id)
+	}
+	return Record{ID: r.Id, Patient: r.Patient, CiphertextHash: r.CiphertextHash, SizeBytes: r.SizeBytes}, true, nil
+}
+
+// AccessEvent asks x/records for access event id (committed state).
+func (c *GRPCChain) AccessEvent(ctx context.Context, id uint64) (AccessEvent, bool, error) {
+	res, err := c.records.AccessEvent(ctx, &recordstypes.QueryAccessEventRequest{Id: id})
+	if status.Code(err) == codes.NotFound {
+		return AccessEvent{}, false, nil
+	}
+	if err != nil {
+		return AccessEvent{}, false, fmt.Errorf("x/records AccessEvent: %w", err)
+	}
+	ev := res.Event
+	if ev.Id != id {
+		return AccessEvent{}, false, fmt.Errorf("x/records AccessEvent %d returned event %d", id, ev.Id)
+	}
+	return AccessEvent{ID: ev.Id, Accessor: ev.Accessor, RecordID: ev.RecordId, Purpose: ev.Purpose.String(), Time: ev.Time, Height: ev.Height}, true, nil
+}
+
 // CheckRead asks x/records CheckRecordAccess{accessor, record, READ,
 // purpose}, that is x/consent with the record's patient, category and id,
 // at the latest block.

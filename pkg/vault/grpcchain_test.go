@@ -326,17 +326,33 @@ func TestVaultOnTheRealChain(t *testing.T) {
 	recID := c.anchor(devnet.MercyAdmin, devnet.Alice, s, int64(len(blob)))
 
 	// Permitted but not logged: refused. Logged: served once.
-	_, err = get(devnet.Alice, s.CiphertextHash)
+	_, err = get(devnet.MercyAdmin, s.CiphertextHash)
 	wantStatus(err, http.StatusForbidden, vault.CodeAccessNotLogged)
-	if id, log := c.access(devnet.Alice, recID); id == 0 {
+	if id, log := c.access(devnet.MercyAdmin, recID); id == 0 {
 		t.Fatal(log)
 	}
-	got, err := get(devnet.Alice, s.CiphertextHash)
+	got, err := get(devnet.MercyAdmin, s.CiphertextHash)
 	if err != nil || !bytes.Equal(got, blob) {
+		t.Fatalf("mercy's download: %v", err)
+	}
+	_, err = get(devnet.MercyAdmin, s.CiphertextHash)
+	wantStatus(err, http.StatusConflict, vault.CodeAccessEventUsed)
+	// The patient reads her own record; an event she logged is spent by
+	// naming it.
+	if got, err := get(devnet.Alice, s.CiphertextHash); err != nil || !bytes.Equal(got, blob) {
 		t.Fatalf("alice's download: %v", err)
 	}
-	_, err = get(devnet.Alice, s.CiphertextHash)
-	wantStatus(err, http.StatusForbidden, vault.CodeAccessNotLogged)
+	evID, log := c.access(devnet.Alice, recID)
+	if evID == 0 {
+		t.Fatal(log)
+	}
+	d, err := client(devnet.Alice).DownloadRecord(ctx, recID, "", evID)
+	if err != nil || d.AccessEventID != evID {
+		t.Fatalf("alice's download by record id: %v", err)
+	}
+	d.Body.Close()
+	_, err = client(devnet.Alice).DownloadRecord(ctx, recID, "", evID)
+	wantStatus(err, http.StatusConflict, vault.CodeAccessEventUsed)
 
 	// acme: no consent, so no event can be written and nothing is served.
 	if id, _ := c.access(devnet.AcmeAdmin, recID); id != 0 {

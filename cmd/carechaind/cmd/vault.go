@@ -65,16 +65,22 @@ func newVaultServeCmd(connect chainConnector) *cobra.Command {
 (the record's ciphertext_hash). The vault keeps no access rules of its own;
 it asks the chain (--grpc-addr) on every request.
 
-  PUT /v1/blobs/{ciphertext_hash}                       store a blob (signed request)
-  GET /v1/blobs/{ciphertext_hash}?purpose=PURPOSE_TREAT fetch a blob (signed request)
+  PUT /v1/blobs/{ciphertext_hash}        store a blob (signed request)
+  GET /v1/records/{id}/blob              fetch a record's blob (signed request;
+      [?purpose=PURPOSE_TREAT]           optional: the purpose of the logged access
+      [&access_event_id=N]               optional: the MsgRecordAccess that pays for it)
+  GET /v1/blobs/{ciphertext_hash}        the same, by hash
   GET /healthz
 
 Every request is signed with the account's key (ADR-036, headers
-X-Carechain-*; see pkg/vaultauth). A download is served only to an account the
-chain permits to READ the record for the stated purpose, and only once its
-MsgRecordAccess for that record and purpose is committed (no older than
---access-max-age); each committed access releases one download. Uploads that
-no record anchors are deleted after --sweep-after.`,
+X-Carechain-*; see pkg/vaultauth); a replayed nonce or a timestamp outside
+--sign-window is refused. The record's patient is served. Anyone else is
+served only with a committed MsgRecordAccess of their own on that record, no
+older than --access-max-age and not yet used for a download, and only while
+the chain still permits READ (CheckRecordAccess). Each access event releases
+one download; the used ones are remembered on disk (<vault-dir>/spent-access-events),
+so a restart does not release them again. The vault never sends transactions.
+Uploads that no record anchors are deleted after --sweep-after.`,
 		Example: `  carechaind vault serve
   carechaind vault serve --listen 127.0.0.1:8780 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
 		Args: cobra.NoArgs,
