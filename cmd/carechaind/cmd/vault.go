@@ -52,7 +52,70 @@ func NewVaultCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(newVaultServeCmd(vault.NewGRPCChain))
+	cmd.AddCommand(newVaultServeCmd(vault.NewGRPCChain), newVaultFetchCmd())
+	return cmd
+}
+
+// newVaultFetchCmd returns `carechaind vault fetch`: one signed download of
+// a record's raw blob (ciphertext), without logging or decrypting, to see
+// what the vault answers. People use `carechaind records get`.
+func newVaultFetchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fetch RECORD_ID --out FILE --from KEY",
+		Short: "Send one signed GET /v1/records/{id}/blob and save the raw ciphertext (diagnostics; use 'records get' to read)",
+		Long: `fetch signs one download request as --from and writes the vault's answer:
+the blob (ciphertext, unverified) to --out, or the vault's JSON refusal to
+stderr with a non-zero exit. It does not log an access on chain first, so it
+succeeds only for the record's patient or with an unused --access-event-id
+(the access_event_id a 'tx records record-access' returned).`,
+		Example: `  carechaind vault fetch 1 --out blob.bin --from alice
+  carechaind vault fetch 1 --out blob.bin --access-event-id 4 --from mercy-admin --vault http://127.0.0.1:7070`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SilenceUsage = true
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil || id == 0 {
+				return fmt.Errorf("record id must be a positive integer, got %q", args[0])
+			}
+			e, err := newRecordsEnv(cmd)
+			if err != nil {
+				return err
+			}
+			evID, _ := cmd.Flags().GetUint64("access-event-id")
+			purpose, _ := cmd.Flags().GetString(flagPurpose)
+			if purpose != "" {
+				p, err := parsePurpose(purpose)
+				if err != nil {
+					return err
+				}
+				purpose = p.String()
+			}
+			out, _ := cmd.Flags().GetString(flagOut)
+			d, err := e.vault.DownloadRecord(e.ctx, id, purpose, evID)
+			if err != nil {
+				return err
+			}
+			defer d.Body.Close()
+			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+			if err != nil {
+				return err
+			}
+			n, err := io.Copy(f, d.Body)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			return printJSON(cmd, map[string]any{"record_id": strconv.FormatUint(id, 10), "access_event_id": strconv.FormatUint(d.AccessEventID, 10), "out": out, "bytes": n})
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd) // --from and the keyring flags
+	cmd.Flags().String(flagVault, DefaultVaultURL, "base URL of the vault")
+	cmd.Flags().Uint64("access-event-id", 0, "the access event that pays for the download")
+	cmd.Flags().String(flagPurpose, "", "purpose of the access event (optional)")
+	cmd.Flags().String(flagOut, "", "file to write the raw blob to (required)")
+	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd
 }
 
