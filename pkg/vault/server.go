@@ -160,7 +160,11 @@ type reqLog struct {
 }
 
 func (s *Server) begin(r *http.Request) *reqLog {
-	return &reqLog{start: time.Now(), attrs: []any{"method", r.Method, "hash", r.PathValue("hash")}}
+	l := &reqLog{start: time.Now(), attrs: []any{"method", r.Method}}
+	if h := r.PathValue("hash"); h != "" {
+		l.add("hash", h)
+	}
+	return l
 }
 
 func (l *reqLog) add(kv ...any) { l.attrs = append(l.attrs, kv...) }
