@@ -44,7 +44,7 @@ trap cleanup EXIT INT TERM
 # for the first block.
 for _ in $(seq 1 120); do
   if ! kill -0 "$NODE_PID" 2>/dev/null; then wait "$NODE_PID"; exit $?; fi
-  h=$("$BIN" status --home "$HOME_DIR" 2>/dev/null | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p')
+  h=$("$BIN" status --home "$HOME_DIR" 2>/dev/null | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p' || true) 
   if [[ -n "$h" && "$h" -ge 1 ]]; then break; fi
   sleep 0.5
 done
