@@ -16,7 +16,6 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 
-	"github.com/carechain/carechain/app/devnet"
 	"github.com/carechain/carechain/pkg/adr036"
 )
 
@@ -91,7 +90,7 @@ func buildVectors(t *testing.T) Vectors {
 		"Demo keys derive from public strings: never use them for real data."}
 	keys := map[string]*ecdh.PrivateKey{}
 	for _, name := range []string{"alice", "bob"} {
-		priv := devnet.DemoPrivKey(name)
+		priv := demoPrivKey(name)
 		pub := priv.PubKey().Bytes()
 		addr, err := adr036.AddressOf("care", pub)
 		if err != nil {
@@ -109,7 +108,7 @@ func buildVectors(t *testing.T) Vectors {
 		keys[name] = k
 		v.KeyDerivation = append(v.KeyDerivation, KeyDerivationVector{
 			Account:             name,
-			Mnemonic:            devnet.DemoMnemonic(name),
+			Mnemonic:            demoMnemonic(name),
 			HDPath:              hd.CreateHDPath(118, 0, 0).String(),
 			Secp256k1PrivateKey: hex.EncodeToString(priv.Bytes()),
 			Secp256k1PublicKey:  hex.EncodeToString(pub),
@@ -153,7 +152,7 @@ func buildVectors(t *testing.T) Vectors {
 			t.Fatal(err)
 		}
 		aad, _ := envelopeAAD(s.CiphertextHash)
-		addr, _ := adr036.AddressOf("care", devnet.DemoPrivKey(name).PubKey().Bytes())
+		addr, _ := adr036.AddressOf("care", demoPrivKey(name).PubKey().Bytes())
 		v.Envelopes = append(v.Envelopes, EnvelopeVector{
 			Recipient:                addr,
 			RecipientX25519Private:   hex.EncodeToString(k.Bytes()),

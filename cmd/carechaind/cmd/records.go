@@ -574,6 +574,18 @@ func runRecordsShare(cmd *cobra.Command, args []string) error {
 		return fmt.Errorf("record %d: %w", id, err)
 	}
 	rec := rres.Record
+	if with != rec.Patient && with != rec.Author {
+		// x/records would refuse the envelope; say why before signing.
+		dec, err := e.records.CheckRecordAccess(e.ctx, &recordstypes.QueryCheckRecordAccessRequest{
+			Accessor: with, RecordId: id, Action: consenttypes.ActionRead, Purpose: purpose,
+		})
+		if err != nil {
+			return fmt.Errorf("asking x/records whether %s may read record %d: %w", with, id, err)
+		}
+		if dec.Decision != consenttypes.DecisionPermit {
+			return fmt.Errorf("%s may not READ record %d for %s (%s): the patient must grant a consent first; nothing was sent", with, id, purpose, dec.Reason)
+		}
+	}
 	eres, err := e.records.KeyEnvelope(e.ctx, &recordstypes.QueryKeyEnvelopeRequest{RecordId: id, Recipient: e.me})
 	if status.Code(err) == codes.NotFound {
 		return fmt.Errorf("record %d has no key envelope for %s: only a holder of the data key can share it", id, e.me)

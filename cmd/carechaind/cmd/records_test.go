@@ -76,7 +76,7 @@ type recordsWorld struct {
 	privs     map[string]cryptotypes.PrivKey
 }
 
-var recordsAccounts = []string{devnet.Alice, devnet.MercyAdmin, devnet.AcmeAdmin}
+var recordsAccounts = []string{devnet.Alice, devnet.Bob, devnet.MercyAdmin, devnet.AcmeAdmin}
 
 func newRecordsWorld(t *testing.T) *recordsWorld {
 	w := &recordsWorld{t: t, logs: &syncBuf{}, addrs: map[string]string{}, privs: map[string]cryptotypes.PrivKey{}}
@@ -284,6 +284,22 @@ func TestRecordsEndToEnd(t *testing.T) {
 	bz, _ = os.ReadFile(mercyOut)
 	require.Equal(t, doc, bz)
 
+	// records share: refused while bob holds no READ access; after alice
+	// grants it, the data key is re-wrapped to bob, who can read.
+	bob := w.addrs[devnet.Bob]
+	_, out, err = w.records("share", recID, "--with", bob, "--from", devnet.Alice)
+	require.Error(t, err)
+	require.Contains(t, out+err.Error(), "may not READ")
+	w.tx("consent", "grant", alice, "permit", "--grantee", bob, "--actions", "read",
+		"--purposes", "treat", "--expires-at", time.Now().Add(30*24*time.Hour).UTC().Format(time.RFC3339), "--from", devnet.Alice)
+	_, out, err = w.records("share", recID, "--with", bob, "--from", devnet.Alice)
+	require.NoError(t, err, out)
+	bobOut := filepath.Join(dir, "bob.json")
+	_, out, err = w.records("get", recID, "--out", bobOut, "--from", devnet.Bob)
+	require.NoError(t, err, out)
+	bz, _ = os.ReadFile(bobOut)
+	require.Equal(t, doc, bz)
+
 	// Must-show 2: acme without consent. records get refuses before
 	// sending anything; a hand-made MsgRecordAccess fails on chain; the
 	// vault answers 403; no access event of acme exists.
@@ -300,7 +316,7 @@ func TestRecordsEndToEnd(t *testing.T) {
 	for _, ev := range w.accessLog() {
 		require.NotEqual(t, acme, ev.Accessor, "an access event exists for acme's refused attempt")
 	}
-	require.Len(t, w.accessLog(), 2)
+	require.Len(t, w.accessLog(), 3) // alice, mercy, bob
 
 	// Must-show 4: a replayed or expired signed request is refused; an
 	// upload whose body does not match its hash is refused.
