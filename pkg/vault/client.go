@@ -16,7 +16,7 @@ import (
 
 // Client talks to a vault as one account.
 type Client struct {
-	// BaseURL is the vault's address, e.g. http://localhost:8780.
+	// BaseURL is the vault's address, e.g. http://127.0.0.1:7070.
 	BaseURL string
 	// Signer signs every request.
 	Signer vaultauth.Signer

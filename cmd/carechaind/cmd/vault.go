@@ -37,7 +37,7 @@ const (
 
 	// DefaultVaultListen is the vault's default address (loopback; put a
 	// TLS-terminating proxy in front to expose it).
-	DefaultVaultListen = "127.0.0.1:8780"
+	DefaultVaultListen = "127.0.0.1:7070"
 )
 
 // chainConnector builds the vault's view of the chain; tests substitute a
@@ -145,7 +145,7 @@ one download; the used ones are remembered on disk (<vault-dir>/spent-access-eve
 so a restart does not release them again. The vault never sends transactions.
 Uploads that no record anchors are deleted after --sweep-after.`,
 		Example: `  carechaind vault serve
-  carechaind vault serve --listen 127.0.0.1:8780 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
+  carechaind vault serve --listen 127.0.0.1:7070 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SilenceUsage = true // a runtime failure is not a usage error
