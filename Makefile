@@ -109,7 +109,7 @@ $(TOOLSDIR)/protoc-gen-gocosmos:
 $(TOOLSDIR)/protoc-gen-grpc-gateway:
 	GOBIN=$(TOOLSDIR) $(GO) install github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway@$(GRPC_GATEWAY_VERSION)
 
-## localnet: build and run a single-validator chain with demo accounts in ./.localnet (foreground)
+## localnet: build and run a single-validator chain with demo accounts in ./.localnet and a vault on 127.0.0.1:7070 (foreground; Ctrl-C stops both)
 localnet: build
 	@LOCALNET_HOME=$(LOCALNET_HOME) BINARY=$(BUILDDIR)/$(BINARY) ./scripts/localnet.sh
 

@@ -20,11 +20,14 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/carechain/carechain/app"
 	"github.com/carechain/carechain/app/devnet"
+	"github.com/carechain/carechain/pkg/carecrypto"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 func readCometConfig(t *testing.T, home string) *cmtcfg.Config {
@@ -75,6 +78,28 @@ func TestLocalnetHome(t *testing.T) {
 	var state map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(gen.AppState, &state))
 	require.Contains(t, string(state["feegrant"]), mustAccount(t, net, devnet.Carol).Address, "carol has a fee allowance")
+
+	// Every demo account has published the encryption key its keyring key
+	// derives (what `carechaind keys encryption-key NAME` prints).
+	var reg registrytypes.GenesisState
+	require.NoError(t, cdc.UnmarshalJSON(state[registrytypes.ModuleName], &reg))
+	published := map[string][]byte{}
+	for _, k := range reg.EncryptionKeys {
+		published[k.Owner] = k.X25519PublicKey
+	}
+	for _, name := range []string{devnet.Validator, devnet.MercyAdmin, devnet.AcmeAdmin, devnet.Alice, devnet.Bob, devnet.Carol} {
+		rec, err := kr.Key(name)
+		require.NoError(t, err)
+		pk, err := rec.GetPubKey()
+		require.NoError(t, err)
+		addr := mustAccount(t, net, name).Address
+		key, err := carecrypto.DeriveEncryptionKeyWith(addr, pk.Bytes(), func(msg []byte) ([]byte, error) {
+			sig, _, err := kr.Sign(name, msg, signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON)
+			return sig, err
+		})
+		require.NoError(t, err)
+		require.Equal(t, key.PublicKey().Bytes(), published[addr], name)
+	}
 
 	client, err := os.ReadFile(filepath.Join(home, "config", "client.toml"))
 	require.NoError(t, err)

@@ -278,7 +278,7 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 		}
 	}
 
-	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, opts.GenesisTime, vals, opts.GenesisHooks...)
+	genState, accounts, err := BuildGenesis(ctx, tempApp, keyring.NewInMemory(cdc), opts.ChainID, opts.GenesisTime, vals, append([]GenesisHook{PublishDemoEncryptionKeys}, opts.GenesisHooks...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 
 	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
 
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/pkg/carecrypto"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -57,4 +60,52 @@ func applyRegistryDemo(cdc codec.JSONCodec, genState map[string]json.RawMessage,
 	)
 	genState[registrytypes.ModuleName] = cdc.MustMarshalJSON(&gs)
 	return nil
+}
+
+// PublishDemoEncryptionKeys is the genesis hook of the localnet and testnet
+// (Generate): every demo account has published the encryption key its own
+// key derives (carechaind keys encryption-key NAME), so records can be put
+// and shared with any of them straight away. The in-process test harness
+// (apptest) does not use it: its tests publish keys themselves.
+func PublishDemoEncryptionKeys(cdc codec.JSONCodec, genState map[string]json.RawMessage, net *Network) error {
+	var gs registrytypes.GenesisState
+	if err := cdc.UnmarshalJSON(genState[registrytypes.ModuleName], &gs); err != nil {
+		return fmt.Errorf("registry genesis: %w", err)
+	}
+	have := map[string]bool{}
+	for _, k := range gs.EncryptionKeys {
+		have[k.Owner] = true
+	}
+	for _, a := range net.Accounts {
+		if a.Mnemonic == "" || have[a.Address] {
+			continue
+		}
+		if a.Mnemonic == "" {
+			continue
+		}
+		pub, err := DemoEncryptionPublicKey(a.Mnemonic, a.Address)
+		if err != nil {
+			return fmt.Errorf("encryption key of %s: %w", a.Name, err)
+		}
+		gs.EncryptionKeys = append(gs.EncryptionKeys, registrytypes.EncryptionKey{Owner: a.Address, X25519PublicKey: pub})
+	}
+	genState[registrytypes.ModuleName] = cdc.MustMarshalJSON(&gs)
+	return nil
+}
+
+// DemoEncryptionPublicKey returns the X25519 public key that the account of
+// mnemonic (at the default HD path) derives from its signature over the
+// fixed message (pkg/carecrypto), as 'carechaind keys encryption-key' and a
+// browser wallet do.
+func DemoEncryptionPublicKey(mnemonic, address string) ([]byte, error) {
+	bz, err := hd.Secp256k1.Derive()(mnemonic, "", hd.CreateHDPath(app.CoinType, 0, 0).String())
+	if err != nil {
+		return nil, err
+	}
+	priv := hd.Secp256k1.Generate()(bz)
+	k, err := carecrypto.DeriveEncryptionKeyWith(address, priv.PubKey().Bytes(), priv.Sign)
+	if err != nil {
+		return nil, err
+	}
+	return k.PublicKey().Bytes(), nil
 }

@@ -51,11 +51,13 @@
 // HPKE base mode, DHKEM(X25519, HKDF-SHA256) (KEM id 0x0020), HKDF-SHA256
 // (KDF 0x0001), ChaCha20-Poly1305 (AEAD 0x0003), single-shot:
 //
-//	info = "carechain-hpke-x25519-v1" ‖ 0x00 ‖ ciphertext_hash (64 ASCII hex chars)
-//	enc, ct = SealBase(pkR = recipient's X25519 key, info, aad = "", pt = data key)
+//	info = "carechain-hpke-x25519-v1" (the scheme name, ASCII)
+//	aad  = the 32 raw bytes of the blob's SHA-256 (hex-decoded ciphertext_hash)
+//	enc, ct = SealBase(pkR = recipient's X25519 key, info, aad, pt = data key)
 //	Envelope{scheme, ephemeral_public_key = enc (32 bytes), wrapped_key = ct (48 bytes)}
 //
-// The info binds the envelope to its blob, so an envelope copied to another
+// This is the construction x/records specifies for the scheme id. The aad
+// binds the envelope to its blob, so an envelope copied to another
 // record does not open there. ChaCha20-Poly1305 rather than AES-GCM because
 // it is constant-time in software, where browser wallets run.
 //

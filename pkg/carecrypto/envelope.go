@@ -3,14 +3,17 @@ package carecrypto
 import (
 	"crypto/ecdh"
 	"crypto/hpke"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
 
 // EnvelopeScheme names the key-wrapping scheme of an Envelope: HPKE
 // (RFC 9180) base mode with DHKEM(X25519, HKDF-SHA256) (KEM 0x0020),
-// HKDF-SHA256 (KDF 0x0001) and ChaCha20-Poly1305 (AEAD 0x0003), info =
-// scheme ‖ 0x00 ‖ ciphertext_hash (64 ASCII hex characters), empty AAD.
+// HKDF-SHA256 (KDF 0x0001) and ChaCha20-Poly1305 (AEAD 0x0003), info = the
+// ASCII bytes of the scheme name, aad = the 32 raw bytes of the blob's
+// SHA-256 (the hex-decoded ciphertext_hash). It is the scheme x/records
+// accepts (types.SchemeHPKEX25519V1); both READMEs specify it identically.
 const EnvelopeScheme = "carechain-hpke-x25519-v1"
 
 // X25519KeySize is the length of X25519 public and private keys.
@@ -43,16 +46,17 @@ func hpkeSuite() (hpke.KEM, hpke.KDF, hpke.AEAD) {
 	return hpke.DHKEM(ecdh.X25519()), hpke.HKDFSHA256(), hpke.ChaCha20Poly1305()
 }
 
-// envelopeInfo binds an envelope to its scheme and to the blob it opens,
-// so that an envelope copied to another record does not open there.
-func envelopeInfo(ciphertextHash string) ([]byte, error) {
+// envelopeInfo is the HPKE info of the scheme: its name, fixed.
+var envelopeInfo = []byte(EnvelopeScheme)
+
+// envelopeAAD is the HPKE aad of an envelope: the 32 bytes of the blob's
+// SHA-256. It binds the envelope to the blob, so that an envelope copied to
+// another record does not open there.
+func envelopeAAD(ciphertextHash string) ([]byte, error) {
 	if !IsHash(ciphertextHash) {
 		return nil, fmt.Errorf("carecrypto: ciphertext hash must be 64 lowercase hex characters, got %q", ciphertextHash)
 	}
-	info := make([]byte, 0, len(EnvelopeScheme)+1+len(ciphertextHash))
-	info = append(info, EnvelopeScheme...)
-	info = append(info, 0)
-	return append(info, ciphertextHash...), nil
+	return hex.DecodeString(ciphertextHash)
 }
 
 // WrapKey wraps dataKey to the recipient's X25519 public key for the blob
@@ -61,7 +65,7 @@ func WrapKey(recipientPublicKey []byte, ciphertextHash string, dataKey []byte) (
 	if len(dataKey) != DataKeySize {
 		return Envelope{}, fmt.Errorf("carecrypto: data key must be %d bytes, got %d", DataKeySize, len(dataKey))
 	}
-	info, err := envelopeInfo(ciphertextHash)
+	aad, err := envelopeAAD(ciphertextHash)
 	if err != nil {
 		return Envelope{}, err
 	}
@@ -73,13 +77,13 @@ func WrapKey(recipientPublicKey []byte, ciphertextHash string, dataKey []byte) (
 	if err != nil {
 		return Envelope{}, fmt.Errorf("%w: %v", ErrInvalidPublicKey, err)
 	}
-	enc, sender, err := hpke.NewSender(pk, kdf, aead, info)
+	enc, sender, err := hpke.NewSender(pk, kdf, aead, envelopeInfo)
 	if err != nil {
 		// X25519 with a low-order point yields an all-zero secret, which
 		// HPKE refuses.
 		return Envelope{}, fmt.Errorf("%w: %v", ErrInvalidPublicKey, err)
 	}
-	ct, err := sender.Seal(nil, dataKey)
+	ct, err := sender.Seal(aad, dataKey)
 	if err != nil {
 		return Envelope{}, err
 	}
@@ -99,7 +103,7 @@ func OpenEnvelope(key *ecdh.PrivateKey, ciphertextHash string, env Envelope) ([]
 	if len(env.EphemeralPublicKey) != X25519KeySize || len(env.WrappedKey) != wrappedKeySize {
 		return nil, fmt.Errorf("%w: malformed envelope", ErrEnvelopeOpen)
 	}
-	info, err := envelopeInfo(ciphertextHash)
+	aad, err := envelopeAAD(ciphertextHash)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +112,11 @@ func OpenEnvelope(key *ecdh.PrivateKey, ciphertextHash string, env Envelope) ([]
 	if err != nil {
 		return nil, err
 	}
-	r, err := hpke.NewRecipient(env.EphemeralPublicKey, sk, kdf, aead, info)
+	r, err := hpke.NewRecipient(env.EphemeralPublicKey, sk, kdf, aead, envelopeInfo)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrEnvelopeOpen, err)
 	}
-	dataKey, err := r.Open(nil, env.WrappedKey)
+	dataKey, err := r.Open(aad, env.WrappedKey)
 	if err != nil {
 		return nil, ErrEnvelopeOpen
 	}

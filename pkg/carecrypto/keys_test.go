@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/carechain/carechain/app/devnet"
 	"github.com/carechain/carechain/pkg/adr036"
 )
 
 func TestDeriveEncryptionKey(t *testing.T) {
-	alicePriv := devnet.DemoPrivKey("alice")
+	alicePriv := demoPrivKey("alice")
 	alicePub := alicePriv.PubKey().Bytes()
 	alice, _ := adr036.AddressOf("care", alicePub)
-	bobPriv := devnet.DemoPrivKey("bob")
+	bobPriv := demoPrivKey("bob")
 	bobPub := bobPriv.PubKey().Bytes()
 	bob, _ := adr036.AddressOf("care", bobPub)
 

@@ -3,6 +3,7 @@ package carecrypto
 import (
 	"bytes"
 	"crypto/ecdh"
+	"crypto/hpke"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/hd"
 
-	"github.com/carechain/carechain/app/devnet"
 	"github.com/carechain/carechain/pkg/adr036"
 )
 
@@ -68,6 +68,7 @@ type EnvelopeVector struct {
 	CiphertextHash           string `json:"ciphertext_hash"`
 	Scheme                   string `json:"scheme"`
 	Info                     string `json:"hpke_info"`
+	AAD                      string `json:"hpke_aad"`
 	EphemeralPublicKey       string `json:"ephemeral_public_key"`
 	WrappedKey               string `json:"wrapped_key"`
 	DataKey                  string `json:"data_key"`
@@ -89,7 +90,7 @@ func buildVectors(t *testing.T) Vectors {
 		"Demo keys derive from public strings: never use them for real data."}
 	keys := map[string]*ecdh.PrivateKey{}
 	for _, name := range []string{"alice", "bob"} {
-		priv := devnet.DemoPrivKey(name)
+		priv := demoPrivKey(name)
 		pub := priv.PubKey().Bytes()
 		addr, err := adr036.AddressOf("care", pub)
 		if err != nil {
@@ -107,7 +108,7 @@ func buildVectors(t *testing.T) Vectors {
 		keys[name] = k
 		v.KeyDerivation = append(v.KeyDerivation, KeyDerivationVector{
 			Account:             name,
-			Mnemonic:            devnet.DemoMnemonic(name),
+			Mnemonic:            demoMnemonic(name),
 			HDPath:              hd.CreateHDPath(118, 0, 0).String(),
 			Secp256k1PrivateKey: hex.EncodeToString(priv.Bytes()),
 			Secp256k1PublicKey:  hex.EncodeToString(pub),
@@ -150,15 +151,16 @@ func buildVectors(t *testing.T) Vectors {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, _ := envelopeInfo(s.CiphertextHash)
-		addr, _ := adr036.AddressOf("care", devnet.DemoPrivKey(name).PubKey().Bytes())
+		aad, _ := envelopeAAD(s.CiphertextHash)
+		addr, _ := adr036.AddressOf("care", demoPrivKey(name).PubKey().Bytes())
 		v.Envelopes = append(v.Envelopes, EnvelopeVector{
 			Recipient:                addr,
 			RecipientX25519Private:   hex.EncodeToString(k.Bytes()),
 			RecipientX25519PublicKey: hex.EncodeToString(k.PublicKey().Bytes()),
 			CiphertextHash:           s.CiphertextHash,
 			Scheme:                   env.Scheme,
-			Info:                     hex.EncodeToString(info),
+			Info:                     hex.EncodeToString(envelopeInfo),
+			AAD:                      hex.EncodeToString(aad),
 			EphemeralPublicKey:       hex.EncodeToString(env.EphemeralPublicKey),
 			WrappedKey:               hex.EncodeToString(env.WrappedKey),
 			DataKey:                  hex.EncodeToString(dataKey),
@@ -282,9 +284,25 @@ func TestVectors(t *testing.T) {
 		if hex.EncodeToString(k.PublicKey().Bytes()) != ev.RecipientX25519PublicKey {
 			t.Fatal("envelope vector: recipient public key differs")
 		}
-		info, _ := envelopeInfo(ev.CiphertextHash)
-		if hex.EncodeToString(info) != ev.Info {
-			t.Fatal("envelope vector: HPKE info differs")
+		// The scheme as x/records/README.md states it, with crypto/hpke
+		// directly: info = the scheme name, aad = the 32 bytes of the
+		// ciphertext hash.
+		if string(unhex(t, ev.Info)) != ev.Scheme || ev.Scheme != "carechain-hpke-x25519-v1" {
+			t.Fatal("envelope vector: HPKE info is not the scheme name")
+		}
+		if ev.AAD != ev.CiphertextHash {
+			t.Fatal("envelope vector: HPKE aad is not the ciphertext hash's bytes")
+		}
+		sk, err := hpke.NewDHKEMPrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := hpke.NewRecipient(unhex(t, ev.EphemeralPublicKey), sk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), unhex(t, ev.Info))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dk, err := r.Open(unhex(t, ev.AAD), unhex(t, ev.WrappedKey)); err != nil || hex.EncodeToString(dk) != ev.DataKey {
+			t.Fatalf("envelope vector does not open with plain crypto/hpke: %v", err)
 		}
 		env := Envelope{Scheme: ev.Scheme, EphemeralPublicKey: unhex(t, ev.EphemeralPublicKey), WrappedKey: unhex(t, ev.WrappedKey)}
 		dk, err := OpenEnvelope(k, ev.CiphertextHash, env)

@@ -4,7 +4,7 @@
 // decrypting a blob into an output file that appears only once everything
 // has checked out.
 //
-// records put (the CLI, once x/records is wired):
+// records put (cmd/carechaind/cmd/records.go):
 //
 //	blobPath, sealed := SealToFile(doc, tmpDir, [patient, author])   // recipients' keys from x/registry
 //	vault.Client.Upload(sealed.CiphertextHash, blob, sealed.BlobSize)

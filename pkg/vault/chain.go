@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
@@ -17,6 +16,14 @@ type Chain interface {
 	// RecordByHash returns the record anchoring ciphertextHash (x/records
 	// query "record by ciphertext hash"); found is false if no record does.
 	RecordByHash(ctx context.Context, ciphertextHash string) (rec Record, found bool, err error)
+
+	// Record returns record id (x/records query "record by id"); found is
+	// false if there is none.
+	Record(ctx context.Context, id uint64) (rec Record, found bool, err error)
+
+	// AccessEvent returns the committed access event id (x/records query
+	// "access event"); found is false if there is none.
+	AccessEvent(ctx context.Context, id uint64) (ev AccessEvent, found bool, err error)
 
 	// CheckRead asks whether accessor may READ the record for purpose now
 	// (x/records CheckRecordAccess{accessor, record_id, ACTION_READ,
@@ -59,33 +66,4 @@ type AccessEvent struct {
 	Purpose  string // e.g. "PURPOSE_TREAT"
 	Time     time.Time
 	Height   int64
-}
-
-// ErrChainNotWired is returned by NewGRPCChain until the vault is wired to
-// x/records.
-var ErrChainNotWired = errors.New("vault: chain client not wired to x/records yet")
-
-// GRPCChainConfig locates the node the vault asks.
-type GRPCChainConfig struct {
-	// GRPCAddress is the node's gRPC endpoint (host:port, e.g. localhost:9090).
-	GRPCAddress string
-	// Insecure disables TLS (loopback and localnet).
-	Insecure bool
-	// Timeout bounds each query.
-	Timeout time.Duration
-}
-
-// NewGRPCChain returns the Chain backed by a node's gRPC queries.
-//
-// TODO(integration, issue 8): implement against x/records and x/registry
-// when they land:
-//   - RecordByHash  → x/records Query/RecordByCiphertextHash
-//   - CheckRead     → x/records Query/CheckRecordAccess (action ACTION_READ)
-//   - AccessEvents  → x/records Query/AccessLog of rec.Patient from `since`
-//     (paginated, bounded by limit), filtered to accessor and rec.ID,
-//     newest first
-//   - MayUpload     → x/registry Query/OrganizationOfMember (ACTIVE, role
-//     PROVIDER) or Query/EncryptionKey
-func NewGRPCChain(_ context.Context, _ GRPCChainConfig) (Chain, error) {
-	return nil, ErrChainNotWired
 }

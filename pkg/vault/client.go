@@ -16,7 +16,7 @@ import (
 
 // Client talks to a vault as one account.
 type Client struct {
-	// BaseURL is the vault's address, e.g. http://localhost:8780.
+	// BaseURL is the vault's address, e.g. http://127.0.0.1:7070.
 	BaseURL string
 	// Signer signs every request.
 	Signer vaultauth.Signer
@@ -52,7 +52,11 @@ func (c *Client) now() time.Time {
 }
 
 func (c *Client) newRequest(ctx context.Context, method, hash string, query url.Values, body io.Reader, bodySHA256 string) (*http.Request, error) {
-	u := strings.TrimRight(c.BaseURL, "/") + "/v1/blobs/" + url.PathEscape(hash)
+	return c.newRequestPath(ctx, method, "/v1/blobs/"+url.PathEscape(hash), query, body, bodySHA256)
+}
+
+func (c *Client) newRequestPath(ctx context.Context, method, path string, query url.Values, body io.Reader, bodySHA256 string) (*http.Request, error) {
+	u := strings.TrimRight(c.BaseURL, "/") + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
@@ -107,16 +111,45 @@ type Download struct {
 	AccessEventID uint64
 }
 
+// DownloadRecord fetches the blob of record id: GET
+// /v1/records/{id}/blob. accessEventID names the committed MsgRecordAccess
+// that pays for it (the access_event_id of its response); 0 lets the vault
+// pick the newest unused one (of purpose, if not ""), and the record's
+// patient needs none. The body is not verified here: check it against the
+// chain's ciphertext_hash before use (recordsclient does).
+func (c *Client) DownloadRecord(ctx context.Context, id uint64, purpose string, accessEventID uint64) (*Download, error) {
+	q := url.Values{}
+	if purpose != "" {
+		q.Set("purpose", purpose)
+	}
+	if accessEventID != 0 {
+		q.Set("access_event_id", strconv.FormatUint(accessEventID, 10))
+	}
+	req, err := c.newRequestPath(ctx, http.MethodGet, "/v1/records/"+strconv.FormatUint(id, 10)+"/blob", q, nil, vaultauth.EmptySHA256)
+	if err != nil {
+		return nil, err
+	}
+	return c.doDownload(req)
+}
+
 // Download fetches the blob anchored under ciphertextHash for purpose
 // ("PURPOSE_TREAT"). The account must have committed a MsgRecordAccess for
 // the record and purpose first; the vault refuses (403 access_not_logged)
 // otherwise. The body is not verified here: check it against the chain's
 // ciphertext_hash before use (recordsclient does).
 func (c *Client) Download(ctx context.Context, ciphertextHash, purpose string) (*Download, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, ciphertextHash, url.Values{"purpose": {purpose}}, nil, vaultauth.EmptySHA256)
+	q := url.Values{}
+	if purpose != "" {
+		q.Set("purpose", purpose)
+	}
+	req, err := c.newRequest(ctx, http.MethodGet, ciphertextHash, q, nil, vaultauth.EmptySHA256)
 	if err != nil {
 		return nil, err
 	}
+	return c.doDownload(req)
+}
+
+func (c *Client) doDownload(req *http.Request) (*Download, error) {
 	resp, err := c.httpClient().Do(req)
 	if err != nil {
 		return nil, err

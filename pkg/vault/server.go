@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/carechain/carechain/pkg/carecrypto"
@@ -91,31 +90,28 @@ type Server struct {
 	auth  *vaultauth.Verifier
 	cfg   Config
 	log   *slog.Logger
-
-	// served remembers the access events that have paid for a download,
-	// so that each committed MsgRecordAccess releases the blob once.
-	mu        sync.Mutex
-	served    map[uint64]time.Time // event id → event time
-	lastPrune time.Time
 }
 
 // NewServer returns a vault server over store, asking chain, and
 // authenticating requests with auth.
 func NewServer(store *Store, chain Chain, auth *vaultauth.Verifier, cfg Config) *Server {
 	cfg.setDefaults()
-	return &Server{store: store, chain: chain, auth: auth, cfg: cfg, log: cfg.Logger, served: map[uint64]time.Time{}}
+	return &Server{store: store, chain: chain, auth: auth, cfg: cfg, log: cfg.Logger}
 }
 
 // Handler returns the HTTP routes:
 //
 //	PUT /v1/blobs/{ciphertext_hash}   store a blob (signed; uploader allowed by the chain)
-//	GET /v1/blobs/{ciphertext_hash}?purpose=PURPOSE_TREAT
-//	                                  fetch a blob (signed; READ permitted and logged on chain)
+//	GET /v1/records/{id}/blob[?purpose=PURPOSE_TREAT][&access_event_id=N]
+//	                                  fetch a record's blob (signed; the patient, or
+//	                                  a READ permitted and logged on chain)
+//	GET /v1/blobs/{ciphertext_hash}   the same, by the blob's hash
 //	GET /healthz                      liveness
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT /v1/blobs/{hash}", s.handlePut)
-	mux.HandleFunc("GET /v1/blobs/{hash}", s.handleGet)
+	mux.HandleFunc("GET /v1/records/{id}/blob", s.handleRecordBlob)
+	mux.HandleFunc("GET /v1/blobs/{hash}", s.handleBlob)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`+"\n")
@@ -139,13 +135,17 @@ const (
 	CodeBlobNotFound        = "blob_not_found"
 	CodeChainUnavailable    = "chain_unavailable"
 	CodeMethodNotAllowed    = "method_not_allowed"
+	CodeInvalidRecordID     = "invalid_record_id"
+	CodeInvalidAccessEvent  = "invalid_access_event_id"
+	CodeAccessEventUsed     = "access_event_used"
 	CodeInternal            = "internal"
 )
 
 // Response headers of a download.
 const (
-	HeaderRecordID      = "X-Carechain-Record-Id"
-	HeaderAccessEventID = "X-Carechain-Access-Event-Id"
+	HeaderRecordID       = "X-Carechain-Record-Id"
+	HeaderAccessEventID  = "X-Carechain-Access-Event-Id"
+	HeaderCiphertextHash = "X-Carechain-Ciphertext-Hash"
 )
 
 type apiError struct {
@@ -160,7 +160,11 @@ type reqLog struct {
 }
 
 func (s *Server) begin(r *http.Request) *reqLog {
-	return &reqLog{start: time.Now(), attrs: []any{"method", r.Method, "hash", r.PathValue("hash")}}
+	l := &reqLog{start: time.Now(), attrs: []any{"method", r.Method}}
+	if h := r.PathValue("hash"); h != "" {
+		l.add("hash", h)
+	}
+	return l
 }
 
 func (l *reqLog) add(kv ...any) { l.attrs = append(l.attrs, kv...) }
@@ -273,13 +277,39 @@ func NormalizePurpose(p string) (string, bool) {
 	return "PURPOSE_" + p, true
 }
 
-func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
+// handleRecordBlob serves GET /v1/records/{id}/blob.
+func (s *Server) handleRecordBlob(w http.ResponseWriter, r *http.Request) {
 	l := s.begin(r)
-	if r.Method != http.MethodGet { // the GET pattern also matches HEAD
-		s.fail(w, l, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET")
+	l.add("record_id", r.PathValue("id"))
+	caller, purpose, eventID, ok := s.downloadRequest(w, r, l)
+	if !ok {
 		return
 	}
-	caller, ok := s.authenticate(w, r, l)
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		s.fail(w, l, http.StatusBadRequest, CodeInvalidRecordID, "the record id must be a positive decimal integer")
+		return
+	}
+	ctx, cancel := s.chainCtx(r)
+	defer cancel()
+	rec, found, err := s.chain.Record(ctx, id)
+	if err != nil {
+		s.fail(w, l, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: "+err.Error())
+		return
+	}
+	if !found {
+		s.fail(w, l, http.StatusNotFound, CodeRecordNotFound, fmt.Sprintf("no record %d on chain", id))
+		return
+	}
+	l.add("hash", rec.CiphertextHash)
+	s.serveRecord(ctx, w, l, caller, rec, purpose, eventID)
+}
+
+// handleBlob serves GET /v1/blobs/{ciphertext_hash}: the same rule as
+// /v1/records/{id}/blob, for the record that anchors the hash.
+func (s *Server) handleBlob(w http.ResponseWriter, r *http.Request) {
+	l := s.begin(r)
+	caller, purpose, eventID, ok := s.downloadRequest(w, r, l)
 	if !ok {
 		return
 	}
@@ -288,17 +318,6 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, l, http.StatusBadRequest, CodeInvalidHash, ErrInvalidHash.Error())
 		return
 	}
-	if caller.ContentSHA256 != vaultauth.EmptySHA256 || r.ContentLength > 0 {
-		s.fail(w, l, http.StatusBadRequest, CodeContentHashMismatch, "a download has no body; sign the SHA-256 of the empty string")
-		return
-	}
-	purpose, ok := NormalizePurpose(r.URL.Query().Get("purpose"))
-	if !ok {
-		s.fail(w, l, http.StatusBadRequest, CodeInvalidPurpose, "?purpose= must name a purpose of use, e.g. PURPOSE_TREAT")
-		return
-	}
-	l.add("purpose", purpose)
-
 	ctx, cancel := s.chainCtx(r)
 	defer cancel()
 	rec, found, err := s.chain.RecordByHash(ctx, hash)
@@ -311,57 +330,137 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.add("record_id", rec.ID)
-	dec, err := s.chain.CheckRead(ctx, caller.Address, rec, purpose)
-	if err != nil {
-		s.fail(w, l, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: "+err.Error())
-		return
+	s.serveRecord(ctx, w, l, caller, rec, purpose, eventID)
+}
+
+// downloadRequest authenticates a download and reads its optional
+// ?purpose= and ?access_event_id=.
+func (s *Server) downloadRequest(w http.ResponseWriter, r *http.Request, l *reqLog) (caller vaultauth.Caller, purpose string, eventID uint64, ok bool) {
+	if r.Method != http.MethodGet { // the GET pattern also matches HEAD
+		s.fail(w, l, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET")
+		return caller, "", 0, false
 	}
-	if !dec.Permitted {
-		s.fail(w, l, http.StatusForbidden, CodeAccessDenied, "the chain does not permit READ for this purpose: "+dec.Reason)
-		return
+	caller, ok = s.authenticate(w, r, l)
+	if !ok {
+		return caller, "", 0, false
 	}
+	if caller.ContentSHA256 != vaultauth.EmptySHA256 || r.ContentLength > 0 {
+		s.fail(w, l, http.StatusBadRequest, CodeContentHashMismatch, "a download has no body; sign the SHA-256 of the empty string")
+		return caller, "", 0, false
+	}
+	q := r.URL.Query()
+	if p := q.Get("purpose"); p != "" {
+		if purpose, ok = NormalizePurpose(p); !ok {
+			s.fail(w, l, http.StatusBadRequest, CodeInvalidPurpose, "?purpose= must name a purpose of use, e.g. PURPOSE_TREAT")
+			return caller, "", 0, false
+		}
+		l.add("purpose", purpose)
+	}
+	if e := q.Get("access_event_id"); e != "" {
+		var err error
+		if eventID, err = strconv.ParseUint(e, 10, 64); err != nil || eventID == 0 {
+			s.fail(w, l, http.StatusBadRequest, CodeInvalidAccessEvent, "?access_event_id= must be a positive decimal integer")
+			return caller, "", 0, false
+		}
+	}
+	return caller, purpose, eventID, true
+}
+
+// serveRecord applies the download rule to rec and streams its blob:
+//
+//   - the record's patient is served (x/consent permits the patient);
+//   - anyone else needs a committed AccessEvent (MsgRecordAccess) of their
+//     own on this record, no older than AccessMaxAge and not yet spent on a
+//     download (the one named by ?access_event_id=, or the newest unused
+//     one, of ?purpose= if given), and CheckRecordAccess must still permit
+//     READ for the event's purpose;
+//   - the event is marked spent, durably, before the first byte is sent.
+//
+// A patient who names an access event spends it like anyone else.
+func (s *Server) serveRecord(ctx context.Context, w http.ResponseWriter, l *reqLog, caller vaultauth.Caller, rec Record, purpose string, eventID uint64) {
+	var ev AccessEvent
+	useEvent := caller.Address != rec.Patient || eventID != 0
 	since := s.cfg.Now().Add(-s.cfg.AccessMaxAge)
-	events, err := s.chain.AccessEvents(ctx, caller.Address, rec, since, accessEventsLimit)
-	if err != nil {
-		s.fail(w, l, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: "+err.Error())
+	checked := ""
+	check := func(p string) bool {
+		checked = p
+		dec, err := s.chain.CheckRead(ctx, caller.Address, rec, p)
+		if err != nil {
+			s.fail(w, l, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: "+err.Error())
+			return false
+		}
+		if !dec.Permitted {
+			s.fail(w, l, http.StatusForbidden, CodeAccessDenied, "the chain does not permit READ for "+p+": "+dec.Reason)
+			return false
+		}
+		return true
+	}
+	if purpose != "" && !check(purpose) {
+		return
+	}
+	if useEvent {
+		var status int
+		var code, msg string
+		ev, status, code, msg = s.findAccessEvent(ctx, caller.Address, rec, purpose, eventID, since)
+		if status != 0 {
+			s.fail(w, l, status, code, msg)
+			return
+		}
+		purpose = ev.Purpose
+		l.add("access_event_id", ev.ID)
+	} else {
+		l.add("basis", "patient")
+		if purpose == "" {
+			purpose = "PURPOSE_TREAT"
+		}
+	}
+	// The consent may have been revoked since the event was logged.
+	if purpose != checked && !check(purpose) {
 		return
 	}
 
-	f, size, err := s.store.Open(hash)
+	f, size, err := s.store.Open(rec.CiphertextHash)
 	if errors.Is(err, ErrNotFound) {
 		s.fail(w, l, http.StatusNotFound, CodeBlobNotFound, "this vault does not hold the blob")
 		return
 	}
 	if err != nil {
-		s.log.Error("opening blob", "hash", hash, "err", err)
+		s.log.Error("opening blob", "hash", rec.CiphertextHash, "err", err)
 		s.fail(w, l, http.StatusInternalServerError, CodeInternal, "could not read the blob")
 		return
 	}
 	defer f.Close()
 
-	ev, ok, err := s.spendAccessEvent(events, caller.Address, rec.ID, purpose, since)
-	if err != nil {
-		w.Header().Set("Retry-After", "60")
-		s.fail(w, l, http.StatusServiceUnavailable, CodeBusy, err.Error())
-		return
-	}
-	if !ok {
-		s.fail(w, l, http.StatusForbidden, CodeAccessNotLogged, fmt.Sprintf(
-			"no unused disclosure on chain: commit MsgRecordAccess{accessor: %s, record_id: %d, purpose: %s} and retry within %s",
-			caller.Address, rec.ID, purpose, s.cfg.AccessMaxAge))
-		return
+	if useEvent {
+		now := s.cfg.Now()
+		ok, err := s.store.spent.trySpend(ev.ID, ev.Time, since, now)
+		switch {
+		case errors.Is(err, ErrSpentFull):
+			w.Header().Set("Retry-After", "60")
+			s.fail(w, l, http.StatusServiceUnavailable, CodeBusy, err.Error())
+			return
+		case err != nil:
+			s.log.Error("recording spent access event", "err", err)
+			s.fail(w, l, http.StatusInternalServerError, CodeInternal, "could not record the download")
+			return
+		case !ok: // another request spent it meanwhile
+			s.fail(w, l, http.StatusConflict, CodeAccessEventUsed, fmt.Sprintf("access event %d has already released a download; log a new access", ev.ID))
+			return
+		}
 	}
 	// The record exists on chain: the blob is no longer the sweeper's.
-	if err := s.store.MarkAnchored(hash); err != nil {
-		s.log.Error("marking blob anchored", "hash", hash, "err", err)
+	if err := s.store.MarkAnchored(rec.CiphertextHash); err != nil {
+		s.log.Error("marking blob anchored", "hash", rec.CiphertextHash, "err", err)
 	}
 
-	l.add("access_event_id", ev.ID)
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set(HeaderRecordID, strconv.FormatUint(rec.ID, 10))
-	w.Header().Set(HeaderAccessEventID, strconv.FormatUint(ev.ID, 10))
+	w.Header().Set(HeaderCiphertextHash, rec.CiphertextHash)
+	if useEvent {
+		w.Header().Set(HeaderAccessEventID, strconv.FormatUint(ev.ID, 10))
+	}
 	w.WriteHeader(http.StatusOK)
 	n, err := io.Copy(w, f)
 	l.add("status", http.StatusOK, "bytes", n, "duration_ms", time.Since(l.start).Milliseconds())
@@ -373,36 +472,48 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("blob served", l.attrs...)
 }
 
-// spendAccessEvent picks a committed disclosure event of accessor on
-// recordID for purpose, no older than since, that has not yet released a
-// download, and marks it spent.
-func (s *Server) spendAccessEvent(events []AccessEvent, accessor string, recordID uint64, purpose string, since time.Time) (AccessEvent, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now := s.cfg.Now(); now.Sub(s.lastPrune) > time.Minute {
-		// Events older than since can no longer be chosen; forget them.
-		// The map holds only events of the last AccessMaxAge (+1 min).
-		for id, t := range s.served {
-			if t.Before(since) {
-				delete(s.served, id)
-			}
+// findAccessEvent picks the access event that pays for a download; on
+// refusal it returns the HTTP status, code and message.
+func (s *Server) findAccessEvent(ctx context.Context, accessor string, rec Record, purpose string, eventID uint64, since time.Time) (AccessEvent, int, string, string) {
+	notLogged := fmt.Sprintf("no unused access event on chain: commit MsgRecordAccess{accessor: %s, record_id: %d, purpose} and download within %s",
+		accessor, rec.ID, s.cfg.AccessMaxAge)
+	if eventID != 0 {
+		ev, found, err := s.chain.AccessEvent(ctx, eventID)
+		switch {
+		case err != nil:
+			return ev, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: " + err.Error()
+		case !found:
+			return ev, http.StatusForbidden, CodeAccessNotLogged, fmt.Sprintf("access event %d is not on chain (yet); %s", eventID, notLogged)
+		case ev.Accessor != accessor || ev.RecordID != rec.ID:
+			return ev, http.StatusForbidden, CodeAccessNotLogged, fmt.Sprintf("access event %d is not an access of %s to record %d", eventID, accessor, rec.ID)
+		case purpose != "" && ev.Purpose != purpose:
+			return ev, http.StatusForbidden, CodeAccessNotLogged, fmt.Sprintf("access event %d is for %s, not %s", eventID, ev.Purpose, purpose)
+		case ev.Time.Before(since):
+			return ev, http.StatusForbidden, CodeAccessNotLogged, fmt.Sprintf("access event %d is older than %s; %s", eventID, s.cfg.AccessMaxAge, notLogged)
+		case s.store.spent.spent(ev.ID, ev.Time):
+			return ev, http.StatusConflict, CodeAccessEventUsed, fmt.Sprintf("access event %d has already released a download; log a new access", eventID)
 		}
-		s.lastPrune = now
+		return ev, 0, "", ""
 	}
+	events, err := s.chain.AccessEvents(ctx, accessor, rec, since, accessEventsLimit)
+	if err != nil {
+		return AccessEvent{}, http.StatusServiceUnavailable, CodeChainUnavailable, "cannot ask the chain: " + err.Error()
+	}
+	sawSpent := false
 	for _, ev := range events {
-		if ev.Accessor != accessor || ev.RecordID != recordID || ev.Purpose != purpose || ev.Time.Before(since) {
+		if ev.Accessor != accessor || ev.RecordID != rec.ID || ev.Time.Before(since) || (purpose != "" && ev.Purpose != purpose) {
 			continue
 		}
-		if _, spent := s.served[ev.ID]; spent {
+		if s.store.spent.spent(ev.ID, ev.Time) {
+			sawSpent = true
 			continue
 		}
-		if len(s.served) >= maxConsumedEvents {
-			return AccessEvent{}, false, errors.New("too many recent downloads; retry later")
-		}
-		s.served[ev.ID] = ev.Time
-		return ev, true, nil
+		return ev, 0, "", ""
 	}
-	return AccessEvent{}, false, nil
+	if sawSpent {
+		return AccessEvent{}, http.StatusConflict, CodeAccessEventUsed, "every recent access event of yours on this record has released a download; log a new access"
+	}
+	return AccessEvent{}, http.StatusForbidden, CodeAccessNotLogged, notLogged
 }
 
 // SweepOnce deletes blobs left unanchored for longer than SweepAfter and

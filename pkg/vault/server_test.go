@@ -162,8 +162,8 @@ func wantAPIError(t *testing.T, err error, status int, code string) {
 }
 
 // TestUploadAnchorLogRead is the happy path: mercy uploads, the record is
-// anchored, alice logs her access on chain and gets the blob, which she
-// decrypts to the original.
+// anchored (patient bob), alice, whom bob permitted, logs her access on
+// chain and gets the blob, which she decrypts to the original.
 func TestUploadAnchorLogRead(t *testing.T) {
 	e := newEnv(t, vault.Config{})
 	e.chain.AllowUpload(e.addr("mercy-admin"), true)
@@ -176,7 +176,7 @@ func TestUploadAnchorLogRead(t *testing.T) {
 	if err := e.upload("mercy-admin", d); err != nil {
 		t.Fatal(err)
 	}
-	rec := e.chain.Anchor(e.addr("alice"), d.s.CiphertextHash, uint64(len(d.blob)))
+	rec := e.chain.Anchor(e.addr("bob"), d.s.CiphertextHash, uint64(len(d.blob)))
 	e.chain.Permit(e.addr("alice"), rec.ID, treat, true)
 
 	// Permitted but not yet logged: refused, and nothing is disclosed.
@@ -211,15 +211,84 @@ func TestUploadAnchorLogRead(t *testing.T) {
 		t.Fatal("decrypted document differs")
 	}
 
-	// One committed disclosure releases one download.
+	// One committed disclosure releases one download, by either path.
 	_, err = e.download("alice", d.s.CiphertextHash, treat)
-	wantAPIError(t, err, http.StatusForbidden, vault.CodeAccessNotLogged)
-	if _, err := e.chain.LogAccess(e.addr("alice"), rec.ID, treat); err != nil {
+	wantAPIError(t, err, http.StatusConflict, vault.CodeAccessEventUsed)
+	_, err = e.client("alice").DownloadRecord(context.Background(), rec.ID, "", ev.ID)
+	wantAPIError(t, err, http.StatusConflict, vault.CodeAccessEventUsed)
+	ev2, err := e.chain.LogAccess(e.addr("alice"), rec.ID, treat)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.download("alice", d.s.CiphertextHash, treat); err != nil {
+	dl, err = e.client("alice").DownloadRecord(context.Background(), rec.ID, "", ev2.ID)
+	if err != nil {
 		t.Fatalf("second logged read: %v", err)
 	}
+	got, _ = io.ReadAll(dl.Body)
+	dl.Body.Close()
+	if !bytes.Equal(got, d.blob) || dl.AccessEventID != ev2.ID {
+		t.Fatal("second read: wrong blob or event")
+	}
+
+	// The patient reads her own record without an access event.
+	for range 2 {
+		dl, err = e.client("bob").DownloadRecord(context.Background(), rec.ID, "", 0)
+		if err != nil {
+			t.Fatalf("patient's read: %v", err)
+		}
+		got, _ = io.ReadAll(dl.Body)
+		dl.Body.Close()
+		if !bytes.Equal(got, d.blob) || dl.AccessEventID != 0 {
+			t.Fatal("patient's read: wrong blob or an event spent")
+		}
+	}
+	// Someone else's event is not yours; an unknown record is 404.
+	ev3, _ := e.chain.LogAccess(e.addr("alice"), rec.ID, treat)
+	_, err = e.client("mercy-admin").DownloadRecord(context.Background(), rec.ID, "", ev3.ID)
+	wantAPIError(t, err, http.StatusForbidden, vault.CodeAccessNotLogged)
+	e.chain.Permit(e.addr("mercy-admin"), rec.ID, treat, true)
+	_, err = e.client("mercy-admin").DownloadRecord(context.Background(), rec.ID, "", ev3.ID)
+	wantAPIError(t, err, http.StatusForbidden, vault.CodeAccessNotLogged)
+	_, err = e.client("alice").DownloadRecord(context.Background(), 999, "", 0)
+	wantAPIError(t, err, http.StatusNotFound, vault.CodeRecordNotFound)
+}
+
+// TestSpentEventsSurviveRestart: an access event that released a download
+// does not release another after the vault restarts (the memory of spent
+// events is on disk), and an expired event is refused.
+func TestSpentEventsSurviveRestart(t *testing.T) {
+	e := newEnv(t, vault.Config{AccessMaxAge: 5 * time.Minute})
+	e.chain.AllowUpload(e.addr("mercy-admin"), true)
+	d := e.seal([]byte("doc"))
+	if err := e.upload("mercy-admin", d); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.chain.Anchor(e.addr("bob"), d.s.CiphertextHash, uint64(len(d.blob)))
+	e.chain.Permit(e.addr("alice"), rec.ID, treat, true)
+	ev, _ := e.chain.LogAccess(e.addr("alice"), rec.ID, treat)
+	stale, _ := e.chain.LogAccess(e.addr("alice"), rec.ID, treat)
+	if _, err := e.client("alice").DownloadRecord(context.Background(), rec.ID, "", ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.start()
+	_, err := e.client("alice").DownloadRecord(context.Background(), rec.ID, "", ev.ID)
+	wantAPIError(t, err, http.StatusConflict, vault.CodeAccessEventUsed)
+
+	e.clock.Advance(6 * time.Minute)
+	_, err = e.client("alice").DownloadRecord(context.Background(), rec.ID, "", stale.ID)
+	wantAPIError(t, err, http.StatusForbidden, vault.CodeAccessNotLogged)
+	// Compaction (on the next spend) raises the floor; a restart with a
+	// longer window still refuses the spent event.
+	fresh, _ := e.chain.LogAccess(e.addr("alice"), rec.ID, treat)
+	if _, err := e.client("alice").DownloadRecord(context.Background(), rec.ID, "", fresh.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.cfg.AccessMaxAge = time.Hour
+	e.start()
+	_, err = e.client("alice").DownloadRecord(context.Background(), rec.ID, "", ev.ID)
+	wantAPIError(t, err, http.StatusConflict, vault.CodeAccessEventUsed)
+	_, err = e.client("alice").DownloadRecord(context.Background(), rec.ID, "", fresh.ID)
+	wantAPIError(t, err, http.StatusConflict, vault.CodeAccessEventUsed)
 }
 
 // TestReadRefusals covers the access decisions (Must-show 2): no consent,
@@ -268,7 +337,7 @@ func TestReadRefusals(t *testing.T) {
 	}
 
 	// Malformed requests.
-	_, err = e.download("mercy-admin", d.s.CiphertextHash, "")
+	_, err = e.download("mercy-admin", d.s.CiphertextHash, "nonsense!")
 	wantAPIError(t, err, http.StatusBadRequest, vault.CodeInvalidPurpose)
 	_, err = e.download("mercy-admin", strings.ToUpper(d.s.CiphertextHash), treat)
 	wantAPIError(t, err, http.StatusBadRequest, vault.CodeInvalidHash)

@@ -29,6 +29,9 @@ type Store struct {
 	// mu orders renames, deletes and re-upload touches, so that the
 	// sweeper never deletes a blob that an upload has just confirmed.
 	mu sync.Mutex
+	// spent is the durable memory of access events that released a
+	// download (spent.go).
+	spent *spentLedger
 }
 
 var (
@@ -66,8 +69,15 @@ func OpenStore(dir string) (*Store, error) {
 			return nil, err
 		}
 	}
-	return &Store{dir: dir}, nil
+	spent, err := openSpentLedger(dir, maxConsumedEvents)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, spent: spent}, nil
 }
+
+// Close releases the store's open files.
+func (s *Store) Close() error { return s.spent.close() }
 
 // Dir returns the store's directory.
 func (s *Store) Dir() string { return s.dir }

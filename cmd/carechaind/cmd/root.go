@@ -120,13 +120,16 @@ func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *ap
 	server.AddCommands(rootCmd, app.DefaultNodeHome, ac.newApp, ac.appExport, func(*cobra.Command) {})
 	replaceVersionCommand(rootCmd)
 
+	keysCmd := keys.Commands()
+	keysCmd.AddCommand(NewKeysEncryptionKeyCmd())
 	rootCmd.AddCommand(
 		server.StatusCommand(),
 		genutilcli.Commands(a.TxConfig(), basicManager, app.DefaultNodeHome),
 		queryCommand(),
 		txCommand(),
-		keys.Commands(),
+		keysCmd,
 		NewVaultCmd(),
+		NewRecordsCmd(),
 	)
 }
 

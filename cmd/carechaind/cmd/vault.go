@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -36,7 +37,7 @@ const (
 
 	// DefaultVaultListen is the vault's default address (loopback; put a
 	// TLS-terminating proxy in front to expose it).
-	DefaultVaultListen = "127.0.0.1:8780"
+	DefaultVaultListen = "127.0.0.1:7070"
 )
 
 // chainConnector builds the vault's view of the chain; tests substitute a
@@ -51,7 +52,70 @@ func NewVaultCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(newVaultServeCmd(vault.NewGRPCChain))
+	cmd.AddCommand(newVaultServeCmd(vault.NewGRPCChain), newVaultFetchCmd())
+	return cmd
+}
+
+// newVaultFetchCmd returns `carechaind vault fetch`: one signed download of
+// a record's raw blob (ciphertext), without logging or decrypting, to see
+// what the vault answers. People use `carechaind records get`.
+func newVaultFetchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fetch RECORD_ID --out FILE --from KEY",
+		Short: "Send one signed GET /v1/records/{id}/blob and save the raw ciphertext (diagnostics; use 'records get' to read)",
+		Long: `fetch signs one download request as --from and writes the vault's answer:
+the blob (ciphertext, unverified) to --out, or the vault's JSON refusal to
+stderr with a non-zero exit. It does not log an access on chain first, so it
+succeeds only for the record's patient or with an unused --access-event-id
+(the access_event_id a 'tx records record-access' returned).`,
+		Example: `  carechaind vault fetch 1 --out blob.bin --from alice
+  carechaind vault fetch 1 --out blob.bin --access-event-id 4 --from mercy-admin --vault http://127.0.0.1:7070`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SilenceUsage = true
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil || id == 0 {
+				return fmt.Errorf("record id must be a positive integer, got %q", args[0])
+			}
+			e, err := newRecordsEnv(cmd)
+			if err != nil {
+				return err
+			}
+			evID, _ := cmd.Flags().GetUint64("access-event-id")
+			purpose, _ := cmd.Flags().GetString(flagPurpose)
+			if purpose != "" {
+				p, err := parsePurpose(purpose)
+				if err != nil {
+					return err
+				}
+				purpose = p.String()
+			}
+			out, _ := cmd.Flags().GetString(flagOut)
+			d, err := e.vault.DownloadRecord(e.ctx, id, purpose, evID)
+			if err != nil {
+				return err
+			}
+			defer d.Body.Close()
+			f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+			if err != nil {
+				return err
+			}
+			n, err := io.Copy(f, d.Body)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			return printJSON(cmd, map[string]any{"record_id": strconv.FormatUint(id, 10), "access_event_id": strconv.FormatUint(d.AccessEventID, 10), "out": out, "bytes": n})
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd) // --from and the keyring flags
+	cmd.Flags().String(flagVault, DefaultVaultURL, "base URL of the vault")
+	cmd.Flags().Uint64("access-event-id", 0, "the access event that pays for the download")
+	cmd.Flags().String(flagPurpose, "", "purpose of the access event (optional)")
+	cmd.Flags().String(flagOut, "", "file to write the raw blob to (required)")
+	_ = cmd.MarkFlagRequired(flagOut)
 	return cmd
 }
 
@@ -64,18 +128,24 @@ func newVaultServeCmd(connect chainConnector) *cobra.Command {
 (the record's ciphertext_hash). The vault keeps no access rules of its own;
 it asks the chain (--grpc-addr) on every request.
 
-  PUT /v1/blobs/{ciphertext_hash}                       store a blob (signed request)
-  GET /v1/blobs/{ciphertext_hash}?purpose=PURPOSE_TREAT fetch a blob (signed request)
+  PUT /v1/blobs/{ciphertext_hash}        store a blob (signed request)
+  GET /v1/records/{id}/blob              fetch a record's blob (signed request;
+      [?purpose=PURPOSE_TREAT]           optional: the purpose of the logged access
+      [&access_event_id=N]               optional: the MsgRecordAccess that pays for it)
+  GET /v1/blobs/{ciphertext_hash}        the same, by hash
   GET /healthz
 
 Every request is signed with the account's key (ADR-036, headers
-X-Carechain-*; see pkg/vaultauth). A download is served only to an account the
-chain permits to READ the record for the stated purpose, and only once its
-MsgRecordAccess for that record and purpose is committed (no older than
---access-max-age); each committed access releases one download. Uploads that
-no record anchors are deleted after --sweep-after.`,
+X-Carechain-*; see pkg/vaultauth); a replayed nonce or a timestamp outside
+--sign-window is refused. The record's patient is served. Anyone else is
+served only with a committed MsgRecordAccess of their own on that record, no
+older than --access-max-age and not yet used for a download, and only while
+the chain still permits READ (CheckRecordAccess). Each access event releases
+one download; the used ones are remembered on disk (<vault-dir>/spent-access-events),
+so a restart does not release them again. The vault never sends transactions.
+Uploads that no record anchors are deleted after --sweep-after.`,
 		Example: `  carechaind vault serve
-  carechaind vault serve --listen 127.0.0.1:8780 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
+  carechaind vault serve --listen 127.0.0.1:7070 --grpc-addr localhost:9090 --max-blob-size 1GiB --sweep-after 48h`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SilenceUsage = true // a runtime failure is not a usage error
@@ -140,6 +210,9 @@ func setUpVault(ctx context.Context, cmd *cobra.Command, connect chainConnector)
 	chain, err := connect(ctx, vault.GRPCChainConfig{GRPCAddress: grpcAddr, Insecure: insecure, Timeout: vault.DefaultChainTimeout})
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to the chain at %s: %w", grpcAddr, err)
+	}
+	if c, ok := chain.(io.Closer); ok {
+		go func() { <-ctx.Done(); c.Close() }()
 	}
 	store, err := vault.OpenStore(dir)
 	if err != nil {

@@ -2,11 +2,12 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,13 +30,20 @@ func TestParseByteSize(t *testing.T) {
 
 func TestVaultServeRefusesToRunWithoutTheChain(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "vault")
+	// A port nothing listens on.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
 	cmd := newVaultServeCmd(vault.NewGRPCChain)
-	cmd.SetArgs([]string{"--vault-dir", dir, "--listen", "127.0.0.1:0"})
+	cmd.SetArgs([]string{"--vault-dir", dir, "--listen", "127.0.0.1:0", "--grpc-addr", addr})
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
-	err := cmd.ExecuteContext(context.Background())
-	if !errors.Is(err, vault.ErrChainNotWired) {
-		t.Fatalf("got %v, want ErrChainNotWired", err)
+	err = cmd.ExecuteContext(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "connecting to the chain at "+addr) {
+		t.Fatalf("got %v, want a connection error", err)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatal("vault directory created although the vault cannot run")
