@@ -135,7 +135,7 @@ func RunTestnet(ctx context.Context, cfg TestnetConfig) (*TestnetResults, error)
 	}
 	defer func() {
 		if cfg.Home == "" && !cfg.KeepHome {
-			os.RemoveAll(dir)
+			_ = os.RemoveAll(dir) // best effort: a temporary directory
 		} else {
 			logf("node homes kept in %s", dir)
 		}
