@@ -54,7 +54,7 @@ const simChainID = "carechain-sim-1"
 // runs (TestFullAppSimulation checks that).
 const (
 	shortNumBlocks = 30
-	shortBlockSize = 50
+	shortBlockSize = 100
 )
 
 // simGenesisTime is the genesis time unless -GenesisTime is given (the

@@ -168,7 +168,7 @@ func (s sim) createPlan(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, acc
 			ProcedureCode:     code,
 			MaxAllowedPerUnit: math.NewInt(int64(simtypes.RandIntBetween(r, 1, 50_000))),
 			CoinsuranceBps:    uint32(r.Intn(types.BasisPoints + 1)),
-			RequiresReview:    r.Intn(3) == 0,
+			RequiresReview:    r.Intn(2) == 0,
 		})
 	}
 	msg.Payer, msg.PayerOrg = actor.Account.Address.String(), actor.Org.Id
@@ -311,10 +311,23 @@ func (s sim) submitClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, ac
 	if uint32(n) > params.MaxLinesPerClaim {
 		n = int(params.MaxLinesPerClaim)
 	}
+	// Mostly covered codes, half of them (when the plan has any) codes
+	// that need the payer's review, so that adjudications and appeals
+	// follow.
+	var reviewCodes []string
+	for _, rule := range plan.Rules {
+		if rule.RequiresReview {
+			reviewCodes = append(reviewCodes, rule.ProcedureCode)
+		}
+	}
 	seen := map[string]bool{}
 	for range n {
 		code := simutil.Pick(r, ProcedureCodes)
-		if r.Intn(10) < 7 {
+		switch {
+		case r.Intn(10) >= 7:
+		case len(reviewCodes) > 0 && r.Intn(2) == 0:
+			code = simutil.Pick(r, reviewCodes)
+		default:
 			code = simutil.Pick(r, plan.Rules).ProcedureCode
 		}
 		date := first.AddDate(0, 0, r.Intn(days))
