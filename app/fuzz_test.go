@@ -27,13 +27,16 @@ import (
 	"github.com/carechain/carechain/app"
 	claimstypes "github.com/carechain/carechain/x/claims/types"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	recordstypes "github.com/carechain/carechain/x/records/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
+	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
 const (
 	fuzzAddr  = "care1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5zh6dm9"
 	fuzzAddr2 = "care1ujfjsjkvvd4vptwznelfllu0z44vt6zrty8hxu"
 	fuzzHash  = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	fuzzHash2 = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
 )
 
 var fuzzApp = app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{})
@@ -91,6 +94,28 @@ func sampleMsgs() []sdk.Msg {
 		&claimstypes.MsgWithdrawClaim{Submitter: fuzzAddr, ClaimId: 3},
 		&claimstypes.MsgAppealClaim{Submitter: fuzzAddr, ClaimId: 3, EvidenceRecordIds: []uint64{8}},
 		&claimstypes.MsgUpdateParams{Authority: fuzzAddr, Params: claimstypes.DefaultParams()},
+		&recordstypes.MsgCreateRecord{Author: fuzzAddr, Patient: fuzzAddr2, Category: "Observation", CiphertextHash: fuzzHash,
+			ContentCommitment: fuzzHash2, SizeBytes: 4096, Locator: "vault://vault.mercy.example/v1/blobs/" + fuzzHash, Supersedes: 4,
+			KeyEnvelopes: []recordstypes.NewKeyEnvelope{{Recipient: fuzzAddr2, Scheme: recordstypes.SchemeHPKEX25519V1,
+				EphemeralPublicKey: bytes.Repeat([]byte{9}, 32), WrappedKey: bytes.Repeat([]byte{7}, 48)}}},
+		&recordstypes.MsgMarkEnteredInError{Signer: fuzzAddr2, RecordId: 4},
+		&recordstypes.MsgAddKeyEnvelope{Signer: fuzzAddr2, RecordId: 4, Recipient: fuzzAddr, Purpose: consenttypes.PurposeTreat,
+			Scheme: recordstypes.SchemeHPKEX25519V1, EphemeralPublicKey: bytes.Repeat([]byte{9}, 32), WrappedKey: bytes.Repeat([]byte{7}, 48)},
+		&recordstypes.MsgRecordAccess{Accessor: fuzzAddr, RecordId: 4, Purpose: consenttypes.PurposeEtreat},
+		&recordstypes.MsgUpdateParams{Authority: fuzzAddr, Params: recordstypes.DefaultParams()},
+		&researchtypes.MsgRegisterStudy{Sponsor: fuzzAddr, SponsorOrg: "northwind-research", Title: "NW-204 Hypertension outcomes registry",
+			ProtocolHash: fuzzHash, ProtocolUri: "https://northwind.example/p.pdf", IrbOrg: "citizens-irb",
+			RequestedCategories: []string{"Condition", "Observation"}, TargetEnrollment: 100, Incentive: sdk.NewCoin("uusd", usd), EndsAt: t1},
+		&researchtypes.MsgApproveStudy{Reviewer: fuzzAddr2, StudyId: 1, ProtocolVersion: 2, ProtocolHash: fuzzHash},
+		&researchtypes.MsgAmendProtocol{Sponsor: fuzzAddr, StudyId: 1, ProtocolHash: fuzzHash2, ProtocolUri: "https://northwind.example/p2.pdf",
+			RequestedCategories: []string{"Observation"}, EndsAt: &t1},
+		&researchtypes.MsgSetStudyStatus{Sponsor: fuzzAddr, StudyId: 1, Status: researchtypes.StudyStatusRecruiting},
+		&researchtypes.MsgEnroll{Patient: fuzzAddr2, StudyId: 1},
+		&researchtypes.MsgReconsent{Patient: fuzzAddr2, StudyId: 1},
+		&researchtypes.MsgWithdraw{Patient: fuzzAddr2, StudyId: 1},
+		&researchtypes.MsgAnchorDataset{Sponsor: fuzzAddr, StudyId: 1, DatasetHash: fuzzHash, RecordCount: 120},
+		&researchtypes.MsgPublishResults{Sponsor: fuzzAddr, StudyId: 1, ResultsHash: fuzzHash2, ResultsUri: "https://northwind.example/r"},
+		&researchtypes.MsgUpdateParams{Authority: fuzzAddr, Params: researchtypes.DefaultParams()},
 	}
 }
 

@@ -39,11 +39,13 @@ import (
 	consentsim "github.com/carechain/carechain/x/consent/simulation"
 	consenttypes "github.com/carechain/carechain/x/consent/types"
 	"github.com/carechain/carechain/x/records"
+	recordssim "github.com/carechain/carechain/x/records/simulation"
 	recordstypes "github.com/carechain/carechain/x/records/types"
 	"github.com/carechain/carechain/x/registry"
 	registrysim "github.com/carechain/carechain/x/registry/simulation"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 	"github.com/carechain/carechain/x/research"
+	researchsim "github.com/carechain/carechain/x/research/simulation"
 	researchtypes "github.com/carechain/carechain/x/research/types"
 )
 
@@ -140,7 +142,9 @@ func simulationModules(app *CarechainApp, appCodec codec.Codec) []module.AppModu
 		// Carechain's modules: one line each (see docs/reliability-sim.md).
 		registrysim.NewAppModule(app.RegistryKeeper, app.AccountKeeper, app.BankKeeper),
 		consentsim.NewAppModule(app.ConsentKeeper, app.RegistryKeeper, app.AccountKeeper, app.BankKeeper),
-		claimssim.NewAppModule(app.ClaimsKeeper, app.RegistryKeeper, app.AccountKeeper, app.BankKeeper),
+		claimssim.NewAppModule(app.ClaimsKeeper, app.RegistryKeeper, app.RecordsKeeper, app.AccountKeeper, app.BankKeeper),
+		researchsim.NewAppModule(app.ResearchKeeper, app.RegistryKeeper, app.ConsentKeeper, app.AccountKeeper, app.BankKeeper),
+		recordssim.NewAppModule(app.RecordsKeeper, app.RegistryKeeper, app.ConsentKeeper, app.AccountKeeper, app.BankKeeper),
 	}
 }
 

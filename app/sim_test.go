@@ -43,6 +43,8 @@ import (
 
 	"github.com/carechain/carechain/app"
 	consentsim "github.com/carechain/carechain/x/consent/simulation"
+	recordssim "github.com/carechain/carechain/x/records/simulation"
+	researchsim "github.com/carechain/carechain/x/research/simulation"
 )
 
 const simChainID = "carechain-sim-1"
@@ -52,7 +54,7 @@ const simChainID = "carechain-sim-1"
 // runs (TestFullAppSimulation checks that).
 const (
 	shortNumBlocks = 30
-	shortBlockSize = 50
+	shortBlockSize = 100
 )
 
 // simGenesisTime is the genesis time unless -GenesisTime is given (the
@@ -142,13 +144,24 @@ func withInvariants(a *app.CarechainApp, ops []simtypes.WeightedOperation, stats
 
 // checkInvariants asserts the claims escrow invariants (module account
 // balance = sum of plan escrows per denom, reservations = claims under
-// review, awaiting-funds queue) and the consent state check.
+// review, awaiting-funds queue), the consent state check, the research
+// escrow and participation invariants (module account balance = sum of
+// study escrows, escrow = incentive × open slots, every participation
+// backed by its research consent) and the records state check (indexes,
+// version chains, envelope counts, access events naming existing records
+// and their patients).
 func checkInvariants(ctx sdk.Context, a *app.CarechainApp) error {
 	if err := a.ClaimsKeeper.CheckInvariants(ctx); err != nil {
 		return fmt.Errorf("claims: %w", err)
 	}
 	if err := consentsim.CheckState(ctx, a.ConsentKeeper, a.RegistryKeeper); err != nil {
 		return fmt.Errorf("consent: %w", err)
+	}
+	if err := researchsim.CheckState(ctx, a.ResearchKeeper, a.ConsentKeeper); err != nil {
+		return fmt.Errorf("research: %w", err)
+	}
+	if err := recordssim.CheckState(ctx, a.RecordsKeeper); err != nil {
+		return fmt.Errorf("records: %w", err)
 	}
 	return nil
 }
@@ -224,6 +237,21 @@ var carechainMsgs = []string{
 	"/carechain.claims.v1.MsgAdjudicateClaim",
 	"/carechain.claims.v1.MsgWithdrawClaim",
 	"/carechain.claims.v1.MsgAppealClaim",
+	"/carechain.records.v1.MsgCreateRecord",
+	"/carechain.records.v1.MsgMarkEnteredInError",
+	"/carechain.records.v1.MsgAddKeyEnvelope",
+	"/carechain.records.v1.MsgRecordAccess",
+	"/carechain.records.v1.MsgUpdateParams",
+	"/carechain.research.v1.MsgRegisterStudy",
+	"/carechain.research.v1.MsgApproveStudy",
+	"/carechain.research.v1.MsgAmendProtocol",
+	"/carechain.research.v1.MsgSetStudyStatus",
+	"/carechain.research.v1.MsgEnroll",
+	"/carechain.research.v1.MsgReconsent",
+	"/carechain.research.v1.MsgWithdraw",
+	"/carechain.research.v1.MsgAnchorDataset",
+	"/carechain.research.v1.MsgPublishResults",
+	"/carechain.research.v1.MsgUpdateParams",
 }
 
 // TestFullAppSimulation runs one simulation and checks that every
@@ -243,8 +271,15 @@ func TestFullAppSimulation(t *testing.T) {
 	}
 	t.Logf("seed %d, %d blocks of up to %d operations, final height %d, app hash %X; delivered:\n%s",
 		cfg.Seed, cfg.NumBlocks, cfg.BlockSize, run.height, a.LastCommitID().Hash, b.String())
+	listed := map[string]bool{}
 	for _, m := range carechainMsgs {
+		listed[m] = true
 		require.Positive(t, run.stats[m], "the simulation never delivered %s", m)
+	}
+	for _, url := range a.InterfaceRegistry().ListImplementations(sdk.MsgInterfaceProtoName) {
+		if strings.HasPrefix(url, "/carechain.") {
+			require.True(t, listed[url], "%s is not in carechainMsgs: add it (and its simulation operation)", url)
+		}
 	}
 	t.Logf("governance proposals carrying Carechain messages (by message and final status):\n%s", govSummary(t, a))
 }

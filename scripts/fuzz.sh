@@ -15,6 +15,7 @@ TARGETS=(
   ./app:FuzzTxDecode
   ./app:FuzzMsgDecode
   ./x/claims/types:FuzzAdjudicationArithmetic
+  ./x/research/types:FuzzEscrowArithmetic
   ./x/consent/keeper:FuzzCheckAccess
   ./x/consent/types:FuzzNormalizeTerms
   ./pkg/carecrypto:FuzzOpenEnvelope

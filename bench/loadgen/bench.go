@@ -393,7 +393,7 @@ func (b *Bench) cleanup() {
 		}
 	}
 	if b.home != "" && b.cfg.Home == "" && !b.cfg.KeepHome {
-		os.RemoveAll(filepath.Dir(b.home))
+		_ = os.RemoveAll(filepath.Dir(b.home)) // best effort: a temporary home
 	} else if b.home != "" {
 		b.logf("node home kept in %s", b.home)
 	}
@@ -809,6 +809,8 @@ func loadAvg() float64 {
 		return 0
 	}
 	var v float64
-	fmt.Sscanf(string(bz), "%f", &v)
+	if _, err := fmt.Sscanf(string(bz), "%f", &v); err != nil {
+		return 0
+	}
 	return v
 }

@@ -171,12 +171,12 @@ func (n *node) stop() error {
 	}
 	_ = n.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-n.exited:
+	case <-n.exited: //nolint:errcheck // the exit status after SIGTERM is expected to be non-zero
 		return nil
 	case <-time.After(30 * time.Second):
 		_ = n.cmd.Process.Kill()
-		<-n.exited
-		return fmt.Errorf("%s did not stop within 30 s and was killed", n.info.Moniker)
+		err := <-n.exited
+		return fmt.Errorf("%s did not stop within 30 s and was killed (%v)", n.info.Moniker, err)
 	}
 }
 

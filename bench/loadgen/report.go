@@ -177,7 +177,7 @@ func (r *Results) PrintTable(w io.Writer) {
 	if r.Mixed != nil {
 		row(*r.Mixed)
 	}
-	tw.Flush()
+	_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
 
 	if len(r.Queries) > 0 {
 		fmt.Fprintln(w)
@@ -190,7 +190,7 @@ func (r *Results) PrintTable(w io.Writer) {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize)
 		}
-		tw.Flush()
+		_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
 		if r.QueryTxLoad != nil {
 			fmt.Fprintf(w, "transaction load during queries: %.0f tx/s committed of %.0f offered, p99 %.0f ms, failures %d\n",
 				r.QueryTxLoad.Total.CommittedTPS, r.QueryTxLoad.Total.TargetTPS, r.QueryTxLoad.Total.LatencyP99Ms, r.QueryTxLoad.Total.Failures())
@@ -204,7 +204,7 @@ func (r *Results) PrintTable(w io.Writer) {
 		for _, g := range r.StateGrowth {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f (%s)\t%.2f\t%.0f\t%d\t\n", g.Workload, g.Item, g.Items, g.DiskBytesPerItem, g.LogicalBytesPerItem, g.Store, g.Ratio, g.LogicalAllStores, g.Tx.Failures())
 		}
-		tw.Flush()
+		_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
 	}
 
 	fmt.Fprintln(w)

@@ -14,6 +14,7 @@ import (
 	"github.com/carechain/carechain/x/claims/keeper"
 	"github.com/carechain/carechain/x/claims/types"
 	"github.com/carechain/carechain/x/internal/simutil"
+	recordskeeper "github.com/carechain/carechain/x/records/keeper"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 )
 
@@ -24,16 +25,19 @@ var (
 
 // AppModule is the claims module's simulation module.
 type AppModule struct {
-	k  keeper.Keeper
-	rk registrykeeper.Keeper
-	ks simutil.Keepers
+	k    keeper.Keeper
+	rk   registrykeeper.Keeper
+	recs recordskeeper.Keeper
+	ks   simutil.Keepers
 }
 
 // NewAppModule returns the claims module's simulation module; the registry
-// keeper finds the accounts acting for PAYER and PROVIDER organizations.
-func NewAppModule(k keeper.Keeper, rk registrykeeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
+// keeper finds the accounts acting for PAYER and PROVIDER organizations,
+// the records keeper the patient's records that claims and appeals cite as
+// evidence.
+func NewAppModule(k keeper.Keeper, rk registrykeeper.Keeper, recs recordskeeper.Keeper, ak simulation.AccountKeeper, bk simulation.BankKeeper) AppModule {
 	ks := simutil.Keepers{AK: ak, BK: bk}
-	return AppModule{k: k, rk: rk, ks: ks}
+	return AppModule{k: k, rk: rk, recs: recs, ks: ks}
 }
 
 // GenerateGenesisState implements module.AppModuleSimulation.
@@ -50,7 +54,7 @@ func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
 
 // WeightedOperations implements module.AppModuleSimulation.
 func (am AppModule) WeightedOperations(simState module.SimulationState) []simtypes.WeightedOperation {
-	ops := WeightedOperations(simState.AppParams, simState.TxConfig, am.k, am.rk, am.ks)
+	ops := WeightedOperations(simState.AppParams, simState.TxConfig, am.k, am.rk, am.recs, am.ks)
 	w := simutil.Weight(simState.AppParams, OpWeightGovExec, DefaultWeightGovExec)
 	return append(ops, simutil.GovExecOperations(types.ModuleName, w, ProposalMsgs(am.k))...)
 }

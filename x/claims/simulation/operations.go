@@ -18,6 +18,7 @@ import (
 	"github.com/carechain/carechain/x/claims/keeper"
 	"github.com/carechain/carechain/x/claims/types"
 	"github.com/carechain/carechain/x/internal/simutil"
+	recordskeeper "github.com/carechain/carechain/x/records/keeper"
 	registrykeeper "github.com/carechain/carechain/x/registry/keeper"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -60,9 +61,11 @@ var (
 // WeightedOperations returns an operation for every claims message an
 // account signs. MsgUpdateParams is simulated as a governance proposal
 // message (ProposalMsgs).
-func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k keeper.Keeper, rk registrykeeper.Keeper, ks simutil.Keepers) []simtypes.WeightedOperation {
+func WeightedOperations(appParams simtypes.AppParams, txGen client.TxConfig, k keeper.Keeper, rk registrykeeper.Keeper,
+	recs recordskeeper.Keeper, ks simutil.Keepers,
+) []simtypes.WeightedOperation {
 	w := func(key string, def int) int { return simutil.Weight(appParams, key, def) }
-	s := sim{txGen: txGen, k: k, rk: rk, ks: ks}
+	s := sim{txGen: txGen, k: k, rk: rk, recs: recs, ks: ks}
 	return []simtypes.WeightedOperation{
 		simulation.NewWeightedOperation(w(OpWeightMsgCreatePlan, DefaultWeightMsgCreatePlan), s.createPlan),
 		simulation.NewWeightedOperation(w(OpWeightMsgClosePlan, DefaultWeightMsgClosePlan), s.closePlan),
@@ -80,7 +83,26 @@ type sim struct {
 	txGen client.TxConfig
 	k     keeper.Keeper
 	rk    registrykeeper.Keeper
+	recs  recordskeeper.Keeper
 	ks    simutil.Keepers
+}
+
+// evidence returns up to n record ids of the patient's (x/records) that
+// are not in have, in random order: evidence a claim or an appeal cites.
+func (s sim) evidence(r *rand.Rand, ctx sdk.Context, patient sdk.AccAddress, have []uint64, n int) []uint64 {
+	var ids []uint64
+	rng := collections.NewPrefixedPairRange[sdk.AccAddress, uint64](patient)
+	_ = s.recs.RecordsByPatient.Walk(ctx, rng, func(key collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+		if !slices.Contains(have, key.K2()) {
+			ids = append(ids, key.K2())
+		}
+		return len(ids) >= 50, nil
+	})
+	r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	if n < 0 {
+		n = 0
+	}
+	return ids[:min(n, len(ids))]
 }
 
 func noop(msg sdk.Msg, comment string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
@@ -146,7 +168,7 @@ func (s sim) createPlan(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, acc
 			ProcedureCode:     code,
 			MaxAllowedPerUnit: math.NewInt(int64(simtypes.RandIntBetween(r, 1, 50_000))),
 			CoinsuranceBps:    uint32(r.Intn(types.BasisPoints + 1)),
-			RequiresReview:    r.Intn(3) == 0,
+			RequiresReview:    r.Intn(2) == 0,
 		})
 	}
 	msg.Payer, msg.PayerOrg = actor.Account.Address.String(), actor.Org.Id
@@ -289,10 +311,23 @@ func (s sim) submitClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, ac
 	if uint32(n) > params.MaxLinesPerClaim {
 		n = int(params.MaxLinesPerClaim)
 	}
+	// Mostly covered codes, half of them (when the plan has any) codes
+	// that need the payer's review, so that adjudications and appeals
+	// follow.
+	var reviewCodes []string
+	for _, rule := range plan.Rules {
+		if rule.RequiresReview {
+			reviewCodes = append(reviewCodes, rule.ProcedureCode)
+		}
+	}
 	seen := map[string]bool{}
 	for range n {
 		code := simutil.Pick(r, ProcedureCodes)
-		if r.Intn(10) < 7 {
+		switch {
+		case r.Intn(10) >= 7:
+		case len(reviewCodes) > 0 && r.Intn(2) == 0:
+			code = simutil.Pick(r, reviewCodes)
+		default:
 			code = simutil.Pick(r, plan.Rules).ProcedureCode
 		}
 		date := first.AddDate(0, 0, r.Intn(days))
@@ -325,6 +360,9 @@ func (s sim) submitClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, ac
 		return noop(msg, "duplicate claim")
 	}
 	msg.Submitter, msg.ProviderOrg, msg.PlanId, msg.Patient = provider.Account.Address.String(), provider.Org.Id, plan.Id, e.Patient
+	if r.Intn(2) == 0 {
+		msg.EvidenceRecordIds = s.evidence(r, ctx, patient, nil, min(3, int(params.MaxEvidenceRecordsPerClaim)))
+	}
 	return s.deliver(r, app, ctx, provider.Account, msg, nil)
 }
 
@@ -343,11 +381,13 @@ func (s sim) adjudicateClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context
 	if !ok {
 		return noop(msg, "no payer member")
 	}
+	// Sometimes deny the whole claim, so that appeals follow.
+	denyAll := r.Intn(3) == 0
 	for i, a := range c.Adjudication {
 		if a.Status != types.LineStatusPendingReview {
 			continue
 		}
-		d := types.LineDecision{LineIndex: uint32(i), Approve: r.Intn(2) == 0}
+		d := types.LineDecision{LineIndex: uint32(i), Approve: !denyAll && r.Intn(2) == 0}
 		if _, covered := plan.RuleFor(c.Lines[i].ProcedureCode); !covered {
 			d.Approve = false
 		}
@@ -377,6 +417,20 @@ func (s sim) withdrawClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, 
 	return s.deliver(r, app, ctx, submitter, msg, nil)
 }
 
+// appealEvidence returns new evidence for an appeal of c: records of the
+// patient that c does not cite yet, within max_evidence_records_per_claim.
+func (s sim) appealEvidence(r *rand.Rand, ctx sdk.Context, c types.Claim) []uint64 {
+	params, err := s.k.Params.Get(ctx)
+	if err != nil || r.Intn(2) == 0 {
+		return nil
+	}
+	patient, err := s.k.AddressCodec().StringToBytes(c.Patient)
+	if err != nil {
+		return nil
+	}
+	return s.evidence(r, ctx, patient, c.EvidenceRecordIds, min(2, int(params.MaxEvidenceRecordsPerClaim)-len(c.EvidenceRecordIds)))
+}
+
 func (s sim) appealClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, accs []simtypes.Account, _ string) (simtypes.OperationMsg, []simtypes.FutureOperation, error) {
 	msg := &types.MsgAppealClaim{}
 	claims := slices.DeleteFunc(s.claimsWithStatus(ctx, types.ClaimStatusDenied), func(c types.Claim) bool { return !c.Appealable() })
@@ -388,6 +442,7 @@ func (s sim) appealClaim(r *rand.Rand, app *baseapp.BaseApp, ctx sdk.Context, ac
 	if !ok {
 		return noop(msg, "no provider member")
 	}
+	msg.EvidenceRecordIds = s.appealEvidence(r, ctx, c)
 	msg.Submitter, msg.ClaimId = submitter.Address.String(), c.Id
 	return s.deliver(r, app, ctx, submitter, msg, nil)
 }

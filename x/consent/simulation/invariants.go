@@ -24,7 +24,8 @@ import (
 //     other consent does; an EXPIRED consent's expires_at has passed;
 //   - the decision agrees: CheckAccess never cites a REVOKED or EXPIRED
 //     consent; an ACTIVE PERMIT in effect permits its grantee (unless an
-//     ACTIVE DENY in effect covers the same request); an ACTIVE DENY in
+//     ACTIVE DENY in effect covers the same request, or the module that
+//     manages the consent suspends it); an ACTIVE DENY in
 //     effect denies (unless an open break-glass grant permits ETREAT);
 //   - representatives and their reverse index agree; every break-glass
 //     grant is indexed by patient and organization, and the latest-grant
@@ -181,6 +182,12 @@ func checkDecision(ctx context.Context, k keeper.Keeper, rk registrykeeper.Keepe
 		return nil
 	}
 	if d.Permitted() {
+		return nil
+	}
+	if c.IsManaged() && d.Reason != types.ReasonDeniedByConsent && d.ConsentID != 0 {
+		// Suspended by the guard of the module that manages it (x/research
+		// while a participant must re-consent or after the study ended);
+		// that module's own state check verifies the guard's view.
 		return nil
 	}
 	if d.Reason != types.ReasonDeniedByConsent || d.ConsentID == 0 {

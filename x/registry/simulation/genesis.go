@@ -25,12 +25,15 @@ const ValidatorOrgID = "sim-validators"
 const (
 	ProviderOrgPrefix = "sim-provider-"
 	PayerOrgPrefix    = "sim-payer-"
+	SponsorOrgPrefix  = "sim-sponsor-"
+	IRBOrgPrefix      = "sim-irb-"
 	OtherOrgPrefix    = "sim-org-"
 )
 
 // RandomizedGenState returns a registry genesis for the simulation
 // accounts: the validator organization with every account, two to four
-// PROVIDER and PAYER organizations each with a few members, a few
+// PROVIDER and PAYER organizations each with a few members, one or two
+// RESEARCH_SPONSOR and IRB organizations each with a few members, a few
 // organizations of random roles (some SUSPENDED), and encryption keys for
 // about half of the accounts.
 func RandomizedGenState(r *rand.Rand, accs []simtypes.Account) *types.GenesisState {
@@ -82,6 +85,12 @@ func RandomizedGenState(r *rand.Rand, accs []simtypes.Account) *types.GenesisSta
 	}
 	for i := range 2 + r.Intn(3) {
 		addOrg(fmt.Sprintf("%s%d", PayerOrgPrefix, i), []types.Role{types.RolePayer}, types.OrgStatusActive, members())
+	}
+	for i := range 1 + r.Intn(2) {
+		addOrg(fmt.Sprintf("%s%d", SponsorOrgPrefix, i), []types.Role{types.RoleResearchSponsor}, types.OrgStatusActive, members())
+	}
+	for i := range 1 + r.Intn(2) {
+		addOrg(fmt.Sprintf("%s%d", IRBOrgPrefix, i), []types.Role{types.RoleIRB}, types.OrgStatusActive, members())
 	}
 	for i := range r.Intn(4) {
 		status := types.OrgStatusActive
