@@ -3,10 +3,14 @@ package workloads_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	abci "github.com/cometbft/cometbft/abci/types"
 
 	sdkmath "cosmossdk.io/math"
 
@@ -19,6 +23,7 @@ import (
 	"github.com/carechain/carechain/bench/loadgen"
 	_ "github.com/carechain/carechain/bench/workloads"
 	"github.com/carechain/carechain/testutil/apptest"
+	claimstypes "github.com/carechain/carechain/x/claims/types"
 )
 
 const (
@@ -46,7 +51,7 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 	}
 	hook := loadgen.NewGenesisHook(ws, senders, qs, querySize)
 	h := apptest.New(t, func(cdc codec.JSONCodec, genesis map[string]json.RawMessage, accounts map[string]devnet.Account) {
-		net := &devnet.Network{ChainID: apptest.ChainID}
+		net := &devnet.Network{ChainID: apptest.ChainID, GenesisTime: apptest.GenesisTime}
 		for _, a := range accounts {
 			net.Accounts = append(net.Accounts, a)
 		}
@@ -73,6 +78,19 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 			for i, res := range h.DeliverBlock(time.Second, txs...) {
 				require.Zerof(t, res.Code, "tx %d: code %d (%s): %s", i, res.Code, res.Codespace, res.Log)
 				require.LessOrEqual(t, res.GasUsed, int64(w.Gas))
+				if w.MustEmit == "" {
+					continue
+				}
+				var ev *abci.Event
+				for k := range res.Events {
+					if res.Events[k].Type == w.MustEmit {
+						ev = &res.Events[k]
+					}
+				}
+				require.NotNilf(t, ev, "tx %d emits %s", i, w.MustEmit)
+				if w.Name == "claim-submit" {
+					claimIsPaid(t, h, ev)
+				}
 			}
 		})
 	}
@@ -86,4 +104,24 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 			require.Error(t, q.GRPC(context.Background(), conn, querySize+7), "an object genesis did not create is not found")
 		})
 	}
+}
+
+// claimIsPaid checks that the claim an EventClaimPaid names is PAID in
+// state, with its payment recorded.
+func claimIsPaid(t *testing.T, h *apptest.Harness, ev *abci.Event) {
+	t.Helper()
+	var id uint64
+	for _, a := range ev.Attributes {
+		if a.Key == "claim_id" {
+			var err error
+			id, err = strconv.ParseUint(strings.Trim(a.Value, `"`), 10, 64)
+			require.NoError(t, err)
+		}
+	}
+	require.NotZero(t, id, "EventClaimPaid names its claim")
+	conn := &baseapp.QueryServiceTestHelper{GRPCQueryRouter: h.App.GRPCQueryRouter(), Ctx: h.Ctx()}
+	res, err := claimstypes.NewQueryClient(conn).Claim(context.Background(), &claimstypes.QueryClaimRequest{Id: id})
+	require.NoError(t, err)
+	require.Equal(t, claimstypes.ClaimStatusPaid, res.Claim.Status, "claim %d", id)
+	require.NotNil(t, res.Claim.PaidAt)
 }
