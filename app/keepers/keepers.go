@@ -30,6 +30,7 @@ import (
 	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
 	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
@@ -207,6 +208,12 @@ func NewAppKeepers(
 		govConfig,
 		authority,
 	)
+	// Legacy (v1beta1) proposal content: text proposals only. Without a
+	// router, a MsgExecLegacyContent dereferences nil inside x/gov (found by
+	// the simulation, which submits legacy text proposals).
+	legacyGovRouter := govv1beta1.NewRouter()
+	legacyGovRouter.AddRoute(govtypes.RouterKey, govv1beta1.ProposalHandler)
+	k.GovKeeper.SetLegacyRouter(legacyGovRouter)
 
 	k.EvidenceKeeper = *evidencekeeper.NewKeeper(
 		appCodec,

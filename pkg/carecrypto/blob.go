@@ -291,7 +291,7 @@ func (br *blobReader) nextChunk() error {
 	case err == nil:
 		// A byte beyond a full chunk exists: this chunk is not the last.
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		err = nil
+		// The stream ended within or right after this chunk.
 	default:
 		return err
 	}

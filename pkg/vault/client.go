@@ -95,7 +95,7 @@ func (c *Client) Upload(ctx context.Context, ciphertextHash string, body io.Read
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return readAPIError(resp)
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // drain for connection reuse; the upload already succeeded
 	return nil
 }
 

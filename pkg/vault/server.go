@@ -483,7 +483,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := srv.Shutdown(sctx)
-		<-errc
+		<-errc //nolint:errcheck // after Shutdown the server returns http.ErrServerClosed
 		return err
 	}
 }

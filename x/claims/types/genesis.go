@@ -103,9 +103,10 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			reserved[c.PlanId] = reserved[c.PlanId].Add(c.PayerTotal())
 		}
 	}
-	for id, p := range plans {
-		if !p.Reserved.Equal(reserved[id]) {
-			return fmt.Errorf("plan %d: reserved is %s but its claims under review hold %s", id, p.Reserved, reserved[id])
+	// In genesis order, so that every node reports the same plan.
+	for _, p := range gs.Plans {
+		if !p.Reserved.Equal(reserved[p.Id]) {
+			return fmt.Errorf("plan %d: reserved is %s but its claims under review hold %s", p.Id, p.Reserved, reserved[p.Id])
 		}
 	}
 	return nil

@@ -29,7 +29,6 @@ var (
 	// ICD-10 codes: a letter, a digit, a digit or letter (C4A, M1A), then
 	// optionally a dot and up to four digits or letters (J06.9, S52.521A).
 	diagnosisCodeRe = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$`)
-	sha256HexRe     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // ValidateProcedureCode checks the form of a CPT/HCPCS code.
