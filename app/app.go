@@ -18,6 +18,7 @@ import (
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
 	"cosmossdk.io/log"
+	"cosmossdk.io/store/rootmulti"
 	"cosmossdk.io/x/tx/signing"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
@@ -194,6 +195,17 @@ func NewCarechainApp(
 	}
 	if err := msgservice.ValidateProtoAnnotations(protoFiles); err != nil {
 		logger.Error("proto annotation check", "err", err)
+	}
+
+	// Queries read through queryMultiStore (app/querystore.go): the SDK's
+	// per-query set-up re-hashes the commit info and reloads every store's
+	// IAVL root on each query; both change once per block.
+	if rs, ok := app.CommitMultiStore().(*rootmulti.Store); ok {
+		qms := newQueryMultiStore(rs, db)
+		app.SetQueryMultiStore(qms)
+		sm := app.StreamingManager()
+		sm.ABCIListeners = append(sm.ABCIListeners, qms)
+		app.SetStreamingManager(sm)
 	}
 
 	if loadLatest {
