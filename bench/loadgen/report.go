@@ -167,9 +167,13 @@ func (r *Results) PrintTable(w io.Writer) {
 			return fmt.Sprintf("%.2f", v)
 		}
 		failures := s.Failures() + a.Failures()
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t|\t%.0f\t%.0f\t%d\t\n",
+		atLoad := fmt.Sprintf("%.0f\t%.0f\t%.0f\t%.0f\t%.0f", a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs)
+		if t.AtLoad.Name == "" {
+			atLoad = "-\t-\t-\t-\t-"
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%s\t|\t%.0f\t%.0f\t%d\t\n",
 			t.Workload, s.CommittedTPS, s.OfferedTPS, ratio(t.VsBank), t.Saturation.NodeCPUCores, t.NodeCPUMsPerTx, ratio(t.VsBankCPU),
-			a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs, s.GasUsedPerTx, s.BytesPerTx, failures)
+			atLoad, s.GasUsedPerTx, s.BytesPerTx, failures)
 	}
 	for _, t := range r.Throughput {
 		row(t)

@@ -17,18 +17,28 @@ import (
 // patient-records: a patient's record list (the first page), x/records'
 // PatientRecords over gRPC (carechain.records.v1.Query/PatientRecords) and
 // REST (GET /carechain/records/v1/patients/{patient}/records). Genesis holds
-// g.Size patients with recordsPerListedPatient records each, written by
-// mercy-admin for mercy-general; object i is patient i's list, which must
-// hold exactly those records in id order. A patient without records gets an
+// g.Size/listedPatientsDivisor patients with recordsPerListedPatient records
+// each (30,000 records for 100,000 objects: the genesis stays small enough
+// to start in a minute), written by mercy-admin for mercy-general; object i
+// is patient i's list (i modulo the number of patients), which must hold
+// exactly those records in id order. A patient without records gets an
 // empty list, which is an error here.
 const (
 	patientRecordsLabel     = "query-patient-records-patient"
 	recordsPerListedPatient = 3
+	listedPatientsDivisor   = 10
 )
 
-var patientRecordsFirstID atomic.Uint64
+var (
+	patientRecordsFirstID atomic.Uint64
+	// listedPatients is how many patients the genesis gave records.
+	listedPatients atomic.Int64
+)
 
 func listedPatient(i int) string {
+	if n := int(listedPatients.Load()); n > 0 && i >= 0 {
+		i %= n
+	}
 	_, addr := loadgen.Address(patientRecordsLabel, i)
 	return addr
 }
@@ -38,8 +48,10 @@ func init() {
 		Name: "patient-records",
 		Genesis: func(g *loadgen.Genesis) error {
 			author := g.Addr(devnet.MercyAdmin)
-			rs := make([]genesisRecord, 0, g.Size*recordsPerListedPatient)
-			for i := 0; i < g.Size; i++ {
+			n := max(g.Size/listedPatientsDivisor, 1)
+			listedPatients.Store(int64(n))
+			rs := make([]genesisRecord, 0, n*recordsPerListedPatient)
+			for i := 0; i < n; i++ {
 				p := listedPatient(i)
 				for k := 0; k < recordsPerListedPatient; k++ {
 					rs = append(rs, genesisRecord{patient: p, author: author, label: "patient-records/" + strconv.Itoa(k)})
@@ -83,6 +95,9 @@ func init() {
 }
 
 func patientRecordsAnswer(i int, ids []uint64) error {
+	if n := int(listedPatients.Load()); n > 0 {
+		i %= n
+	}
 	first := patientRecordsFirstID.Load() + uint64(i*recordsPerListedPatient)
 	if len(ids) != recordsPerListedPatient {
 		return fmt.Errorf("patient %d: %d records, want %d", i, len(ids), recordsPerListedPatient)
