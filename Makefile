@@ -157,7 +157,7 @@ bench-testnet: build loadgen
 
 ## bench-micro: Go micro-benchmarks of the transaction and keeper paths (every result checked)
 bench-micro:
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./app/... ./x/...
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./app/... ./x/... ./bench/...
 
 ## help: list targets
 help:
