@@ -120,4 +120,6 @@ func (app *CarechainApp) registerInProcessGateway(mux *gwruntime.ServeMux) {
 
 // InProcessQueryConn is the connection the REST gateway of Carechain's
 // modules queries through (for tests and in-process clients).
-func (app *CarechainApp) InProcessQueryConn() gogogrpc.ClientConn { return inProcessQueryConn{app: app} }
+func (app *CarechainApp) InProcessQueryConn() gogogrpc.ClientConn {
+	return inProcessQueryConn{app: app}
+}

@@ -131,7 +131,7 @@ func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 		logFile.Close()
 	}()
 
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(firstBlockTimeout)
 	first := int64(-1)
 	for {
 		select {
@@ -152,7 +152,7 @@ func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s produced no block within 90 s; log tail:\n%s", n.info.Moniker, tail(n.log, 20))
+			return fmt.Errorf("%s produced no block within %s; log tail:\n%s", n.info.Moniker, firstBlockTimeout, tail(n.log, 20))
 		}
 	}
 }
@@ -255,3 +255,8 @@ func dirSize(dir string) (int64, error) {
 	})
 	return total, err
 }
+
+// firstBlockTimeout bounds how long a started node may take to commit its
+// first block: InitChain of the full benchmark genesis (100,000 consents and
+// their indexes, records, keys) takes minutes on a busy 2-core machine.
+const firstBlockTimeout = 8 * time.Minute
