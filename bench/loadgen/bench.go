@@ -250,6 +250,9 @@ func (b *Bench) selectWorkloads() error {
 	for _, n := range b.cfg.Workloads {
 		pickW[n] = true
 	}
+	if pickW["all"] {
+		pickW = map[string]bool{}
+	}
 	for _, w := range Workloads() {
 		if len(pickW) == 0 || pickW[w.Name] || w.Name == BaselineWorkload {
 			b.ws = append(b.ws, w)
@@ -268,6 +271,9 @@ func (b *Bench) selectWorkloads() error {
 	}
 	if pickQ["none"] {
 		return nil
+	}
+	if pickQ["all"] {
+		pickQ = map[string]bool{}
 	}
 	for _, q := range Queries() {
 		if len(pickQ) == 0 || pickQ[q.Name] {
