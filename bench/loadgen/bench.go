@@ -404,7 +404,9 @@ func (b *Bench) cleanup() {
 		}
 	}
 	if b.home != "" && b.cfg.Home == "" && !b.cfg.KeepHome {
-		os.RemoveAll(filepath.Dir(b.home))
+		if err := os.RemoveAll(filepath.Dir(b.home)); err != nil {
+			b.logf("removing %s: %v", filepath.Dir(b.home), err)
+		}
 	} else if b.home != "" {
 		b.logf("node home kept in %s", b.home)
 	}
@@ -635,11 +637,11 @@ func (b *Bench) takeProfile(label string, secs int) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
-	if err := os.MkdirAll(b.cfg.ProfileDir, 0o755); err != nil {
+	if err := os.MkdirAll(b.cfg.ProfileDir, 0o750); err != nil {
 		return err
 	}
 	path := filepath.Join(b.cfg.ProfileDir, "cpu-"+label+".pprof")
-	f, err := os.Create(path)
+	f, err := os.Create(path) //nolint:gosec // under the operator's --profile-dir
 	if err != nil {
 		return err
 	}
@@ -823,6 +825,8 @@ func loadAvg() float64 {
 		return 0
 	}
 	var v float64
-	fmt.Sscanf(string(bz), "%f", &v)
+	if _, err := fmt.Sscanf(string(bz), "%f", &v); err != nil {
+		return 0
+	}
 	return v
 }

@@ -112,11 +112,11 @@ func (n *node) rpc() string { return n.info.RPC }
 // start runs carechaind start and waits until the node commits a block
 // above the height it had.
 func (n *node) start(ctx context.Context, rpc *rpcClient) error {
-	logFile, err := os.OpenFile(n.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(n.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(n.binary, "start", "--home", n.info.Home, "--log_format", "plain")
+	cmd := exec.Command(n.binary, "start", "--home", n.info.Home, "--log_format", "plain") //nolint:gosec // the operator's carechaind and node home
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	setParentDeathSignal(cmd)
@@ -171,11 +171,13 @@ func (n *node) stop() error {
 	}
 	_ = n.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-n.exited:
+	case err := <-n.exited:
+		_ = err // the exit status after SIGTERM says nothing more
 		return nil
 	case <-time.After(30 * time.Second):
 		_ = n.cmd.Process.Kill()
-		<-n.exited
+		err := <-n.exited
+		_ = err
 		return fmt.Errorf("%s did not stop within 30 s and was killed", n.info.Moniker)
 	}
 }
@@ -194,7 +196,7 @@ func (n *node) running() bool {
 }
 
 func tail(path string, lines int) string {
-	bz, err := os.ReadFile(path)
+	bz, err := os.ReadFile(path) //nolint:gosec // the node's own log
 	if err != nil {
 		return err.Error()
 	}
