@@ -102,7 +102,7 @@ type Config struct {
 // QuickConfig is `make bench-quick`: every measurement, small.
 func QuickConfig() Config {
 	return Config{
-		Mode: "quick", Lanes: 32, Rounds: 1, SaturationDuration: 6 * time.Second, RateDuration: 6 * time.Second,
+		Mode: "quick", Lanes: 32, Rounds: 1, SaturationDuration: 5 * time.Second, RateDuration: 6 * time.Second,
 		LoadFactor: 0.8, MaxRate: 2500, Backlog: 4000, TimeoutCommit: time.Second, MinGasPrice: "0.0025" + app.BondDenom,
 		QueryDuration: time.Second, QueryClients: []int{1, 32}, QuerySize: 5_000, GrowthItems: 300,
 		PortOffset: 4000,
