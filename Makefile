@@ -141,15 +141,19 @@ loadgen:
 # Extra flags for the load generator, e.g. make bench LOADGEN_FLAGS="--workloads registry-set-key --keep-home".
 LOADGEN_FLAGS ?=
 BENCH_RESULTS := $(CURDIR)/bench/results
+# The issue's messages and queries; the registry stand-ins (registry-set-key,
+# encryption-key) run with LOADGEN_FLAGS="--workloads all --queries all".
+BENCH_SELECTION := --workloads claim-submit,consent-grant,record-access,record-create,study-enroll \
+	--queries check-access,patient-records
 
 ## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 9 min); prints a table, writes bench/results/latest.json
 bench: build loadgen
 	$(BUILDDIR)/loadgen run --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/latest.json \
-		--profile-dir $(BENCH_RESULTS) $(LOADGEN_FLAGS)
+		--profile-dir $(BENCH_RESULTS) $(BENCH_SELECTION) $(LOADGEN_FLAGS)
 
 ## bench-quick: the same measurements, small (under 3 minutes); writes bench/results/quick.json
 bench-quick: build loadgen
-	$(BUILDDIR)/loadgen run --quick --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/quick.json $(LOADGEN_FLAGS)
+	$(BUILDDIR)/loadgen run --quick --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/quick.json $(BENCH_SELECTION) $(LOADGEN_FLAGS)
 
 ## bench-testnet: latency and stability under load on a 4-validator network shaped like make testnet; writes bench/results/testnet.json
 bench-testnet: build loadgen
@@ -157,7 +161,7 @@ bench-testnet: build loadgen
 
 ## bench-micro: Go micro-benchmarks of the transaction and keeper paths (every result checked)
 bench-micro:
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./app/... ./x/...
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./app/... ./x/... ./bench/...
 
 ## help: list targets
 help:

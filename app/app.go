@@ -18,6 +18,7 @@ import (
 	"cosmossdk.io/client/v2/autocli"
 	"cosmossdk.io/core/appmodule"
 	"cosmossdk.io/log"
+	"cosmossdk.io/store/rootmulti"
 	"cosmossdk.io/x/tx/signing"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
@@ -196,6 +197,17 @@ func NewCarechainApp(
 		logger.Error("proto annotation check", "err", err)
 	}
 
+	// Queries read through queryMultiStore (app/querystore.go): the SDK's
+	// per-query set-up re-hashes the commit info and reloads every store's
+	// IAVL root on each query; both change once per block.
+	if rs, ok := app.CommitMultiStore().(*rootmulti.Store); ok {
+		qms := newQueryMultiStore(rs, db)
+		app.SetQueryMultiStore(qms)
+		sm := app.StreamingManager()
+		sm.ABCIListeners = append(sm.ABCIListeners, qms)
+		app.SetStreamingManager(sm)
+	}
+
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {
 			panic(fmt.Errorf("loading latest version: %w", err))
@@ -283,6 +295,9 @@ func (app *CarechainApp) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.
 	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	// Carechain's own modules first: served in process (app/restquery.go);
+	// the module manager's registrations of the same routes then never match.
+	app.registerInProcessGateway(apiSvr.GRPCGatewayRouter)
 	app.basicManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 
 	if err := server.RegisterSwaggerAPI(clientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {

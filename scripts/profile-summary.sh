@@ -12,7 +12,7 @@ echo "$top" | sed -n 's/^Duration: \(.*\)$/profile: \1/p'
 
 stage() { # label, exact function name (as pprof prints it)
   local pct
-  pct=$(echo "$top" | awk -v fn="$2" '$6 == fn { print $5; exit }')
+  pct=$(awk -v fn="$2" '$6 == fn { print $5; exit }' <<<"$top")
   printf '  %-46s %6s\n' "$1" "${pct:-0%}"
 }
 stage "CheckTx (mempool admission, via RPC)"        "github.com/cosmos/cosmos-sdk/baseapp.(*BaseApp).CheckTx"
@@ -24,6 +24,9 @@ stage "  secp256k1 signature verification"           "github.com/cosmos/cosmos-s
 stage "  fee deduction"                              "github.com/cosmos/cosmos-sdk/x/auth/ante.DeductFeeDecorator.checkDeductFee"
 stage "transaction decoding"                         "github.com/cosmos/cosmos-sdk/x/auth/tx.NewTxConfigWithOptions.DefaultTxDecoder.func1"
 stage "message handlers (msg service router)"       "github.com/cosmos/cosmos-sdk/baseapp.(*MsgServiceRouter).registerMsgServiceHandler.func2"
+stage "  typed events (EmitTypedEvent, JSON)"        "github.com/cosmos/cosmos-sdk/types.(*EventManager).EmitTypedEvent"
+stage "block state into IAVL (workingHash)"         "github.com/cosmos/cosmos-sdk/baseapp.(*BaseApp).workingHash"
+stage "LevelDB compaction (background)"             "github.com/syndtr/goleveldb/leveldb.(*DB).tCompaction"
 stage "JSON-RPC server (incl. the CheckTx it awaits)" "github.com/cometbft/cometbft/rpc/jsonrpc/server.defaultHandler.ServeHTTP"
 stage "gRPC query server"                            "google.golang.org/grpc.(*Server).processUnaryRPC"
 stage "  query context (multistore at latest)"       "github.com/cosmos/cosmos-sdk/baseapp.(*BaseApp).CreateQueryContextWithCheckHeader"

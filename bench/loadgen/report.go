@@ -137,14 +137,14 @@ func evaluate(r *Results) []Check {
 func (r *Results) WriteJSON(path string) error { return writeJSON(path, r) }
 
 func writeJSON(path string, v any) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
 	bz, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(bz, '\n'), 0o644)
+	return os.WriteFile(path, append(bz, '\n'), 0o600)
 }
 
 // PrintTable writes the human-readable report: the same figures as the
@@ -167,9 +167,13 @@ func (r *Results) PrintTable(w io.Writer) {
 			return fmt.Sprintf("%.2f", v)
 		}
 		failures := s.Failures() + a.Failures()
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t|\t%.0f\t%.0f\t%d\t\n",
+		atLoad := fmt.Sprintf("%.0f\t%.0f\t%.0f\t%.0f\t%.0f", a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs)
+		if t.AtLoad.Name == "" {
+			atLoad = "-\t-\t-\t-\t-"
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%s\t%.2f\t%.2f\t%s\t|\t%s\t|\t%.0f\t%.0f\t%d\t\n",
 			t.Workload, s.CommittedTPS, s.OfferedTPS, ratio(t.VsBank), t.Saturation.NodeCPUCores, t.NodeCPUMsPerTx, ratio(t.VsBankCPU),
-			a.TargetTPS, a.CommittedTPS, a.LatencyP50Ms, a.LatencyP99Ms, t.AtLoad.Blocks.IntervalMeanMs, s.GasUsedPerTx, s.BytesPerTx, failures)
+			atLoad, s.GasUsedPerTx, s.BytesPerTx, failures)
 	}
 	for _, t := range r.Throughput {
 		row(t)
@@ -177,7 +181,7 @@ func (r *Results) PrintTable(w io.Writer) {
 	if r.Mixed != nil {
 		row(*r.Mixed)
 	}
-	_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
+	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 
 	if len(r.Queries) > 0 {
 		fmt.Fprintln(w)
@@ -190,7 +194,7 @@ func (r *Results) PrintTable(w io.Writer) {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize)
 		}
-		_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
+		_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 		if r.QueryTxLoad != nil {
 			fmt.Fprintf(w, "transaction load during queries: %.0f tx/s committed of %.0f offered, p99 %.0f ms, failures %d\n",
 				r.QueryTxLoad.Total.CommittedTPS, r.QueryTxLoad.Total.TargetTPS, r.QueryTxLoad.Total.LatencyP99Ms, r.QueryTxLoad.Total.Failures())
@@ -204,7 +208,7 @@ func (r *Results) PrintTable(w io.Writer) {
 		for _, g := range r.StateGrowth {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.0f (%s)\t%.2f\t%.0f\t%d\t\n", g.Workload, g.Item, g.Items, g.DiskBytesPerItem, g.LogicalBytesPerItem, g.Store, g.Ratio, g.LogicalAllStores, g.Tx.Failures())
 		}
-		_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
+		_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 	}
 
 	fmt.Fprintln(w)

@@ -205,6 +205,19 @@ type txResult struct {
 	Log       string `json:"log"`
 	GasWanted int64s `json:"gas_wanted"`
 	GasUsed   int64s `json:"gas_used"`
+	Events    []struct {
+		Type string `json:"type"`
+	} `json:"events"`
+}
+
+// emitted reports whether the transaction emitted an event of type typ.
+func (r txResult) emitted(typ string) bool {
+	for _, e := range r.Events {
+		if e.Type == typ {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *rpcClient) blockResults(ctx context.Context, height int64) ([]txResult, error) {

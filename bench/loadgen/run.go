@@ -467,6 +467,13 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 				needResync[p.streams[st.stream].lanes[st.lane]] = true
 				continue
 			}
+			if ev := p.streams[st.stream].w.MustEmit; ev != "" && !r.emitted(ev) {
+				failed[st.stream]++
+				if len(samples[st.stream]) < 3 {
+					samples[st.stream] = append(samples[st.stream], fmt.Sprintf("height %d: code 0 but no %s event", h, ev))
+				}
+				continue
+			}
 			rec.okBy[st.stream]++
 			latencies[st.stream] = append(latencies[st.stream], float64(obs.Sub(st.sentAt))/float64(time.Millisecond))
 			gasUsed[st.stream] += int64(r.GasUsed)

@@ -135,7 +135,9 @@ func RunTestnet(ctx context.Context, cfg TestnetConfig) (*TestnetResults, error)
 	}
 	defer func() {
 		if cfg.Home == "" && !cfg.KeepHome {
-			_ = os.RemoveAll(dir) // best effort: a temporary directory
+			if err := os.RemoveAll(dir); err != nil {
+				fmt.Fprintf(os.Stderr, "removing %s: %v\n", dir, err)
+			}
 		} else {
 			logf("node homes kept in %s", dir)
 		}
@@ -307,7 +309,7 @@ func (r *TestnetResults) PrintTable(w io.Writer) {
 	for _, s := range append(r.Load.Streams, r.Load.Total) {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t\n", s.Workload, s.TargetTPS, s.CommittedTPS, s.LatencyP50Ms, s.LatencyP99Ms, s.LatencyMaxMs, s.Failures())
 	}
-	_ = tw.Flush() // a human-readable report on a terminal or log: nothing to do if it fails
+	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 	s := r.Stability
 	fmt.Fprintf(w, "\nblocks %d, interval mean %.0f ms p99 %.0f ms max %.0f ms, rounds>0: %d, min precommits %d, max height lag %d, app-hash mismatches %d, nodes alive %d/%d\n\n",
 		s.Blocks, s.IntervalMeanMs, s.IntervalP99Ms, s.IntervalMaxMs, s.RoundsAboveZero, s.MinSigners, s.MaxHeightLag, s.AppHashMismatches, s.NodesAliveAtEnd, len(r.Nodes))

@@ -40,6 +40,12 @@ type Workload struct {
 	// state-growth phase then gives every item its own sender.
 	ItemPerSender bool
 
+	// MustEmit, if set, is an event type every committed transaction of
+	// this workload must emit (e.g. "carechain.claims.v1.EventClaimPaid"):
+	// a transaction with code 0 without it did not do what the workload
+	// measures and is reported as failed, never counted as committed.
+	MustEmit string
+
 	// Genesis adds what this workload's transactions need to the benchmark
 	// genesis: consents, plans, enrollments, memberships, extra accounts.
 	// g.Senders are already funded accounts. May be nil.

@@ -3,10 +3,14 @@ package workloads_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	abci "github.com/cometbft/cometbft/abci/types"
 
 	sdkmath "cosmossdk.io/math"
 
@@ -19,6 +23,7 @@ import (
 	"github.com/carechain/carechain/bench/loadgen"
 	_ "github.com/carechain/carechain/bench/workloads"
 	"github.com/carechain/carechain/testutil/apptest"
+	claimstypes "github.com/carechain/carechain/x/claims/types"
 )
 
 const (
@@ -38,21 +43,7 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 	require.NotEmpty(t, ws)
 	require.Equal(t, loadgen.BaselineWorkload, ws[0].Name, "the bank baseline is registered and listed first")
 
-	senders := map[string][]*loadgen.Sender{}
-	for _, w := range ws {
-		for i := 0; i < lanes; i++ {
-			senders[w.Name] = append(senders[w.Name], loadgen.NewSender(w.Name, i))
-		}
-	}
-	hook := loadgen.NewGenesisHook(ws, senders, qs, querySize)
-	h := apptest.New(t, func(cdc codec.JSONCodec, genesis map[string]json.RawMessage, accounts map[string]devnet.Account) {
-		net := &devnet.Network{ChainID: apptest.ChainID}
-		for _, a := range accounts {
-			net.Accounts = append(net.Accounts, a)
-		}
-		require.NoError(t, hook(cdc, genesis, net))
-	})
-	signer := loadgen.NewSigner(h.TxConfig(), apptest.ChainID, sdk.NewDecCoinFromDec(app.BondDenom, sdkmath.LegacyMustNewDecFromStr("0.0025")))
+	h, senders, signer := benchChain(t, ws, qs, lanes, querySize)
 
 	for _, w := range ws {
 		t.Run(w.Name, func(t *testing.T) {
@@ -73,6 +64,19 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 			for i, res := range h.DeliverBlock(time.Second, txs...) {
 				require.Zerof(t, res.Code, "tx %d: code %d (%s): %s", i, res.Code, res.Codespace, res.Log)
 				require.LessOrEqual(t, res.GasUsed, int64(w.Gas))
+				if w.MustEmit == "" {
+					continue
+				}
+				var ev *abci.Event
+				for k := range res.Events {
+					if res.Events[k].Type == w.MustEmit {
+						ev = &res.Events[k]
+					}
+				}
+				require.NotNilf(t, ev, "tx %d emits %s", i, w.MustEmit)
+				if w.Name == "claim-submit" {
+					claimIsPaid(t, h, ev)
+				}
 			}
 		})
 	}
@@ -83,7 +87,105 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 			for i := 0; i < querySize; i++ {
 				require.NoError(t, q.GRPC(context.Background(), conn, i), "object %d", i)
 			}
-			require.Error(t, q.GRPC(context.Background(), conn, querySize+7), "an object genesis did not create is not found")
+			require.Error(t, q.GRPC(context.Background(), conn, -1), "an object genesis did not create is not found")
 		})
 	}
+}
+
+// claimIsPaid checks that the claim an EventClaimPaid names is PAID in
+// state, with its payment recorded.
+func claimIsPaid(t *testing.T, h *apptest.Harness, ev *abci.Event) {
+	t.Helper()
+	var id uint64
+	for _, a := range ev.Attributes {
+		if a.Key == "claim_id" {
+			var err error
+			id, err = strconv.ParseUint(strings.Trim(a.Value, `"`), 10, 64)
+			require.NoError(t, err)
+		}
+	}
+	require.NotZero(t, id, "EventClaimPaid names its claim")
+	conn := &baseapp.QueryServiceTestHelper{GRPCQueryRouter: h.App.GRPCQueryRouter(), Ctx: h.Ctx()}
+	res, err := claimstypes.NewQueryClient(conn).Claim(context.Background(), &claimstypes.QueryClaimRequest{Id: id})
+	require.NoError(t, err)
+	require.Equal(t, claimstypes.ClaimStatusPaid, res.Claim.Status, "claim %d", id)
+	require.NotNil(t, res.Claim.PaidAt)
+}
+
+// benchChain starts an in-process chain on the load generator's benchmark
+// genesis: lanes funded senders per workload and querySize objects per
+// query.
+func benchChain(t testing.TB, ws []*loadgen.Workload, qs []*loadgen.Query, lanes, querySize int) (*apptest.Harness, map[string][]*loadgen.Sender, *loadgen.Signer) {
+	senders := map[string][]*loadgen.Sender{}
+	for _, w := range ws {
+		for i := 0; i < lanes; i++ {
+			senders[w.Name] = append(senders[w.Name], loadgen.NewSender(w.Name, i))
+		}
+	}
+	hook := loadgen.NewGenesisHook(ws, senders, qs, querySize)
+	h := apptest.New(t, func(cdc codec.JSONCodec, genesis map[string]json.RawMessage, accounts map[string]devnet.Account) {
+		net := &devnet.Network{ChainID: apptest.ChainID, GenesisTime: apptest.GenesisTime}
+		for _, a := range accounts {
+			net.Accounts = append(net.Accounts, a)
+		}
+		require.NoError(t, hook(cdc, genesis, net))
+	})
+	signer := loadgen.NewSigner(h.TxConfig(), apptest.ChainID, sdk.NewDecCoinFromDec(app.BondDenom, sdkmath.LegacyMustNewDecFromStr("0.0025")))
+	return h, senders, signer
+}
+
+// BenchmarkWorkloadTx delivers each workload's transactions, exactly as the
+// load generator signs them, through FinalizeBlock and Commit, 200 to a
+// block, on the benchmark genesis: bank-send (the baseline), consent grant,
+// record creation (with its consent check), record access, claim submission
+// (auto-adjudicated and paid from escrow) and study enrollment. Signing is
+// outside the timer. Every transaction must commit with code 0 and, where
+// the workload says so, emit its event (a claim must be PAID): a failing
+// transaction fails the benchmark, it never counts as a fast one. Run:
+//
+//	go test ./bench/workloads -run '^$' -bench WorkloadTx -benchtime 2000x
+func BenchmarkWorkloadTx(b *testing.B) {
+	const benchLanes, perBlock = 64, 200
+	ws := loadgen.Workloads()
+	h, senders, signer := benchChain(b, ws, nil, benchLanes, 0)
+	for _, w := range ws {
+		b.Run(w.Name, func(b *testing.B) {
+			lanes := senders[w.Name]
+			txs := make([]apptest.Tx, b.N)
+			for i := range txs {
+				s := lanes[i%len(lanes)]
+				bz, err := signer.Sign(s, w.Gas, w.Msg(s, s.Sequence))
+				if err != nil {
+					b.Fatal(err)
+				}
+				txs[i] = apptest.Tx{Bytes: bz}
+			}
+			var gas int64
+			b.ReportAllocs()
+			b.ResetTimer()
+			for start := 0; start < len(txs); start += perBlock {
+				end := min(start+perBlock, len(txs))
+				for k, res := range h.DeliverBlock(time.Second, txs[start:end]...) {
+					if res.Code != 0 {
+						b.Fatalf("%s tx %d: code %d (%s): %s", w.Name, start+k, res.Code, res.Codespace, res.Log)
+					}
+					if w.MustEmit != "" && !emitted(res.Events, w.MustEmit) {
+						b.Fatalf("%s tx %d: no %s", w.Name, start+k, w.MustEmit)
+					}
+					gas += res.GasUsed
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(gas)/float64(b.N), "gas/tx")
+		})
+	}
+}
+
+func emitted(events []abci.Event, typ string) bool {
+	for _, e := range events {
+		if e.Type == typ {
+			return true
+		}
+	}
+	return false
 }

@@ -117,7 +117,7 @@ func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *ap
 		snapshot.Cmd(ac.newApp),
 	)
 
-	server.AddCommands(rootCmd, app.DefaultNodeHome, ac.newApp, ac.appExport, func(*cobra.Command) {})
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, ac.newApp, ac.appExport, server.StartCmdOptions{DBOpener: openAppDB})
 	replaceVersionCommand(rootCmd)
 
 	keysCmd := keys.Commands()
