@@ -34,7 +34,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if _, dup := studies[s.Id]; dup {
 			return fmt.Errorf("study %d is listed twice", s.Id)
 		}
-		if err := validateStudy(s, gs.Params, ac); err != nil {
+		if err := validateStudy(s, ac); err != nil {
 			return fmt.Errorf("study %d: %w", s.Id, err)
 		}
 		studies[s.Id] = s
@@ -48,7 +48,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	return validateDatasets(gs.Datasets, gs.Studies, studies, ac)
 }
 
-func validateStudy(s Study, params Params, ac address.Codec) error {
+func validateStudy(s Study, ac address.Codec) error {
 	if err := registrytypes.ValidateOrganizationID(s.SponsorOrg); err != nil {
 		return fmt.Errorf("sponsor_org: %w", err)
 	}
