@@ -22,6 +22,10 @@ type AnteHandlerOptions struct {
 	// before fees are deducted (so a transaction they refuse costs its sender
 	// nothing beyond the CheckTx round trip).
 	ChainDecorators []sdk.AnteDecorator
+
+	// SigCache, when set, lets FinalizeBlock skip verifying signatures that
+	// this node's CheckTx already verified (app/sigcache.go).
+	SigCache *sigCache
 }
 
 // NewAnteHandler returns the SDK's standard ante chain with a slot for
@@ -50,7 +54,11 @@ func NewAnteHandler(opts AnteHandlerOptions) (sdk.AnteHandler, error) {
 		ante.NewSetPubKeyDecorator(opts.AccountKeeper), // before any signature check
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, ante.DefaultSigVerificationGasConsumer),
-		ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler),
+		cachedSigVerificationDecorator{
+			inner: ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler),
+			ak:    opts.AccountKeeper,
+			cache: opts.SigCache,
+		},
 		ante.NewIncrementSequenceDecorator(opts.AccountKeeper),
 	)
 	return sdk.ChainAnteDecorators(decorators...), nil

@@ -71,6 +71,8 @@ type CarechainApp struct {
 	basicManager module.BasicManager
 	sm           *module.SimulationManager
 	configurator module.Configurator
+
+	sigCache *sigCache // signatures CheckTx verified (app/sigcache.go)
 }
 
 // NewCarechainApp returns a fully wired application.
@@ -167,12 +169,14 @@ func NewCarechainApp(
 	app.MountTransientStores(app.TransientStoreKeys())
 	app.MountMemoryStores(app.MemoryStoreKeys())
 
+	app.sigCache = newSigCache(DefaultSigCacheSize)
 	anteHandler, err := NewAnteHandler(AnteHandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
 		FeegrantKeeper:  app.FeeGrantKeeper,
 		SignModeHandler: txConfig.SignModeHandler(),
 		ChainDecorators: app.chainAnteDecorators(),
+		SigCache:        app.sigCache,
 	})
 	if err != nil {
 		panic(fmt.Errorf("building the ante handler: %w", err))
