@@ -96,24 +96,34 @@ func measureState(home string) (stateSize, error) {
 		return stateSize{}, err
 	}
 
-	// One CompactRange does not always drop every deleted node (the
-	// pruning deletes were just written): compact until the size settles.
+	disk, err := compactApplicationDB(dataDir)
+	if err != nil {
+		return stateSize{}, err
+	}
+	return stateSize{disk: disk, logical: logical}, nil
+}
+
+// compactApplicationDB compacts the stopped node's data/application.db
+// until its size settles and returns that size. One CompactRange does not
+// always drop every deleted node (pruning deletes may just have been
+// written), hence the passes.
+func compactApplicationDB(dataDir string) (int64, error) {
 	var disk int64
 	for pass := 0; pass < 5; pass++ {
 		ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
 		if err != nil {
-			return stateSize{}, err
+			return 0, err
 		}
 		if err := ldb.ForceCompact(nil, nil); err != nil {
 			ldb.Close()
-			return stateSize{}, fmt.Errorf("compacting: %w", err)
+			return 0, fmt.Errorf("compacting: %w", err)
 		}
 		if err := ldb.Close(); err != nil {
-			return stateSize{}, err
+			return 0, err
 		}
 		size, err := dirSize(filepath.Join(dataDir, "application.db"))
 		if err != nil {
-			return stateSize{}, err
+			return 0, err
 		}
 		settled := pass > 0 && size >= disk-disk/1000
 		disk = size
@@ -121,7 +131,7 @@ func measureState(home string) (stateSize, error) {
 			break
 		}
 	}
-	return stateSize{disk: disk, logical: logical}, nil
+	return disk, nil
 }
 
 func growth(before, after stateSize, items int) (disk, logical float64, byStore map[string]float64) {
