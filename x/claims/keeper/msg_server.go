@@ -367,7 +367,7 @@ func (m msgServer) SubmitClaim(ctx context.Context, msg *types.MsgSubmitClaim) (
 		}
 		c.Adjudication[i] = a
 	}
-	if err := m.settle(ctx, &plan, &c); err != nil {
+	if err := m.settleWith(ctx, &plan, &c, &provider); err != nil {
 		return nil, err
 	}
 	if err := m.insertClaim(ctx, c, patient); err != nil {
@@ -394,7 +394,7 @@ func (k Keeper) termsForLine(ctx context.Context, plan types.Plan, patient sdk.A
 		return types.LineAdjudication{}, err
 	}
 	t := types.ComputeLineTerms(rule, l, plan.AnnualLimitPerMember, used)
-	if err := k.addBenefitUsage(ctx, plan.Id, patient, year, t.Payer); err != nil {
+	if err := k.setBenefitUsage(ctx, plan.Id, patient, year, used, t.Payer); err != nil {
 		return types.LineAdjudication{}, err
 	}
 	reason := types.ReasonCovered

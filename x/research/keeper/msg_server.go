@@ -427,7 +427,7 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 	if s.Escrow.IsLT(s.Incentive) {
 		return nil, errorsmod.Wrapf(types.ErrInsufficientEscrow, "study %d holds %s, the incentive is %s", s.Id, s.Escrow, s.Incentive)
 	}
-	consentID, err := m.createResearchConsent(ctx, s, msg.Patient)
+	consentID, err := m.createResearchConsent(ctx, s, msg.Patient, &sponsor)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func (m msgServer) Reconsent(ctx context.Context, msg *types.MsgReconsent) (*typ
 	if err := m.ParticipationByConsent.Remove(ctx, p.ConsentId); err != nil {
 		return nil, err
 	}
-	consentID, err := m.createResearchConsent(ctx, s, msg.Patient)
+	consentID, err := m.createResearchConsent(ctx, s, msg.Patient, nil)
 	if err != nil {
 		return nil, err
 	}
