@@ -305,7 +305,7 @@ func (k Keeper) payClaim(ctx context.Context, plan *types.Plan, c *types.Claim, 
 	c.Status = types.ClaimStatusPaid
 	c.PaidAt = &now
 	c.PaidTo = org.PayoutAddress
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimPaid{
+	return emit(ctx, &types.EventClaimPaid{
 		ClaimId:     c.Id,
 		PlanId:      plan.Id,
 		ProviderOrg: c.ProviderOrg,

@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/x/claims/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -109,8 +110,10 @@ func (k Keeper) checkEvidence(ctx context.Context, patient sdk.AccAddress, ids [
 	return nil
 }
 
+// emit emits a typed event exactly as EmitTypedEvent does (through the
+// event's own ToEvent when it has one: typedevent.Fast).
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(ctx, ev)
 }
 
 // CreatePlan creates an ACTIVE plan with an empty escrow.

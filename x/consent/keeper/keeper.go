@@ -19,6 +19,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -278,7 +279,7 @@ func (k Keeper) grantConsent(ctx context.Context, c types.Consent, known grantKn
 	if err := k.setNewConsent(ctx, patient, granteeKey, c); err != nil {
 		return 0, err
 	}
-	return id, sdkCtx.EventManager().EmitTypedEvent(&types.EventConsentGranted{
+	return id, typedevent.Emit(ctx, &types.EventConsentGranted{
 		ConsentId:  id,
 		Patient:    c.Patient,
 		Grantee:    c.Grantee,

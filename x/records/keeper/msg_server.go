@@ -15,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
 	"github.com/carechain/carechain/x/records/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -30,8 +31,10 @@ func NewMsgServerImpl(k Keeper) types.MsgServer {
 	return msgServer{Keeper: k}
 }
 
+// emit emits a typed event exactly as EmitTypedEvent does (through the
+// event's own ToEvent when it has one: typedevent.Fast).
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(ctx, ev)
 }
 
 // CreateRecord anchors a record written by the patient, or by a member of
