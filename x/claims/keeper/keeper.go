@@ -18,6 +18,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/x/claims/types"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 // BenefitKey is (plan id, patient, benefit year).
@@ -171,6 +172,15 @@ func (k Keeper) addBenefitUsage(ctx context.Context, planID uint64, patient sdk.
 	if err != nil {
 		return err
 	}
+	return k.setBenefitUsage(ctx, planID, patient, year, used, delta)
+}
+
+// setBenefitUsage is addBenefitUsage for a caller that has just read the
+// usage (used) with BenefitUsed.
+func (k Keeper) setBenefitUsage(ctx context.Context, planID uint64, patient sdk.AccAddress, year int32, used, delta math.Int) error {
+	if delta.IsZero() {
+		return nil
+	}
 	used = used.Add(delta)
 	if used.IsNegative() {
 		return fmt.Errorf("benefit usage of plan %d year %d would become negative", planID, year)
@@ -265,11 +275,18 @@ func (k Keeper) updateClaim(ctx context.Context, old priorState, c types.Claim) 
 // payClaim moves the claim's payer total from the plan's escrow to the
 // provider organization's payout address and marks it PAID. The caller has
 // checked that the amount is available (or was reserved and released).
-func (k Keeper) payClaim(ctx context.Context, plan *types.Plan, c *types.Claim) error {
+// provider, when not nil, is the claim's provider organization as the
+// caller read it in this transaction.
+func (k Keeper) payClaim(ctx context.Context, plan *types.Plan, c *types.Claim, provider *registrytypes.Organization) error {
 	amount := c.PayerTotal()
-	org, err := k.registry.GetOrganization(ctx, c.ProviderOrg)
-	if err != nil {
-		return err
+	var org registrytypes.Organization
+	if provider != nil && provider.Id == c.ProviderOrg {
+		org = *provider
+	} else {
+		var err error
+		if org, err = k.registry.GetOrganization(ctx, c.ProviderOrg); err != nil {
+			return err
+		}
 	}
 	recipient, err := k.addressCodec.StringToBytes(org.PayoutAddress)
 	if err != nil {
@@ -288,7 +305,7 @@ func (k Keeper) payClaim(ctx context.Context, plan *types.Plan, c *types.Claim) 
 	c.Status = types.ClaimStatusPaid
 	c.PaidAt = &now
 	c.PaidTo = org.PayoutAddress
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimPaid{
+	return emit(ctx, &types.EventClaimPaid{
 		ClaimId:     c.Id,
 		PlanId:      plan.Id,
 		ProviderOrg: c.ProviderOrg,
@@ -306,6 +323,13 @@ func (k Keeper) payClaim(ctx context.Context, plan *types.Plan, c *types.Claim) 
 // payer total (PENDING_REVIEW, or APPEALED for an appealed claim) or, if the
 // escrow cannot cover it, AWAITING_FUNDS.
 func (k Keeper) settle(ctx context.Context, plan *types.Plan, c *types.Claim) error {
+	return k.settleWith(ctx, plan, c, nil)
+}
+
+// settleWith is settle for a caller that has read the claim's provider
+// organization (provider) in this transaction; payClaim uses it instead of
+// reading it again.
+func (k Keeper) settleWith(ctx context.Context, plan *types.Plan, c *types.Claim, provider *registrytypes.Organization) error {
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	total := c.PayerTotal()
 	if c.HasPendingLines() {
@@ -339,7 +363,7 @@ func (k Keeper) settle(ctx context.Context, plan *types.Plan, c *types.Claim) er
 	case total.GT(plan.Available()):
 		c.Status = types.ClaimStatusAwaitingFunds
 	default:
-		return k.payClaim(ctx, plan, c)
+		return k.payClaim(ctx, plan, c, provider)
 	}
 	return nil
 }

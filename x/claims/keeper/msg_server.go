@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/x/claims/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
@@ -109,8 +110,10 @@ func (k Keeper) checkEvidence(ctx context.Context, patient sdk.AccAddress, ids [
 	return nil
 }
 
+// emit emits a typed event exactly as EmitTypedEvent does (through the
+// event's own ToEvent when it has one: typedevent.Fast).
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(ctx, ev)
 }
 
 // CreatePlan creates an ACTIVE plan with an empty escrow.
@@ -367,7 +370,7 @@ func (m msgServer) SubmitClaim(ctx context.Context, msg *types.MsgSubmitClaim) (
 		}
 		c.Adjudication[i] = a
 	}
-	if err := m.settle(ctx, &plan, &c); err != nil {
+	if err := m.settleWith(ctx, &plan, &c, &provider); err != nil {
 		return nil, err
 	}
 	if err := m.insertClaim(ctx, c, patient); err != nil {
@@ -394,7 +397,7 @@ func (k Keeper) termsForLine(ctx context.Context, plan types.Plan, patient sdk.A
 		return types.LineAdjudication{}, err
 	}
 	t := types.ComputeLineTerms(rule, l, plan.AnnualLimitPerMember, used)
-	if err := k.addBenefitUsage(ctx, plan.Id, patient, year, t.Payer); err != nil {
+	if err := k.setBenefitUsage(ctx, plan.Id, patient, year, used, t.Payer); err != nil {
 		return types.LineAdjudication{}, err
 	}
 	reason := types.ReasonCovered

@@ -39,49 +39,79 @@ import (
 // consent reads, all under this patient's keys: other patients' consents
 // cost nothing.
 func (k Keeper) CheckAccess(ctx context.Context, req types.AccessRequest) (types.AccessDecision, error) {
+	d, _, err := k.decide(ctx, req, nil, false)
+	return d, err
+}
+
+// CheckAccessWithConsent is CheckAccess that also returns the consent
+// the decision names (d.ConsentID), as read during the decision, so that
+// the caller need not read it again; the zero Consent when the decision
+// names none.
+func (k Keeper) CheckAccessWithConsent(ctx context.Context, req types.AccessRequest) (types.AccessDecision, types.Consent, error) {
+	return k.decide(ctx, req, nil, false)
+}
+
+// CheckAccessWithOrganizations is CheckAccessWithConsent for a caller that
+// has already read the ACTIVE organizations req.Accessor acts for with
+// x/registry's ActiveOrganizations (in id order, in this transaction): the
+// decision uses activeOrgs instead of reading the accessor's memberships
+// and organizations again. Passing anything else than that list changes
+// the decision; organizations in it that are not ACTIVE are skipped.
+func (k Keeper) CheckAccessWithOrganizations(ctx context.Context, req types.AccessRequest, activeOrgs []registrytypes.Organization) (types.AccessDecision, types.Consent, error) {
+	return k.decide(ctx, req, activeOrgs, true)
+}
+
+// decide is CheckAccess; with orgsKnown, activeOrgs are the accessor's
+// ACTIVE organizations (else they are read from x/registry).
+func (k Keeper) decide(ctx context.Context, req types.AccessRequest, activeOrgs []registrytypes.Organization, orgsKnown bool) (types.AccessDecision, types.Consent, error) {
 	if err := validateAccessRequest(req); err != nil {
-		return types.AccessDecision{}, errorsmod.Wrap(types.ErrInvalidAccessRequest, err.Error())
+		return types.AccessDecision{}, types.Consent{}, errorsmod.Wrap(types.ErrInvalidAccessRequest, err.Error())
 	}
 	if bytes.Equal(req.Accessor, req.Patient) {
-		return types.AccessDecision{Decision: types.DecisionPermit, Reason: types.ReasonPatient}, nil
+		return types.AccessDecision{Decision: types.DecisionPermit, Reason: types.ReasonPatient}, types.Consent{}, nil
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 
-	keys, err := k.accessorGranteeKeys(ctx, req.Accessor)
-	if err != nil {
-		return types.AccessDecision{}, err
+	var keys [][]byte
+	if orgsKnown {
+		keys = granteeKeysOf(req.Accessor, activeOrgs)
+	} else {
+		var err error
+		if keys, err = k.accessorGranteeKeys(ctx, req.Accessor); err != nil {
+			return types.AccessDecision{}, types.Consent{}, err
+		}
 	}
 	ev := evaluation{now: now, req: req}
 	for _, gk := range keys {
 		done, err := k.evaluateGrantee(ctx, &ev, req.Patient, gk)
 		if err != nil {
-			return types.AccessDecision{}, err
+			return types.AccessDecision{}, types.Consent{}, err
 		}
 		if done {
 			break
 		}
 	}
 
-	if ev.denyID == 0 && ev.permitID != 0 {
-		return types.AccessDecision{Decision: types.DecisionPermit, ConsentID: ev.permitID, Reason: types.ReasonConsent}, nil
+	if ev.deny.Id == 0 && ev.permit.Id != 0 {
+		return types.AccessDecision{Decision: types.DecisionPermit, ConsentID: ev.permit.Id, Reason: types.ReasonConsent}, ev.permit, nil
 	}
 	if req.Purpose == types.PurposeEtreat {
 		bgID, err := k.openBreakGlass(ctx, req.Patient, req.Accessor, now)
 		if err != nil {
-			return types.AccessDecision{}, err
+			return types.AccessDecision{}, types.Consent{}, err
 		}
 		if bgID != 0 {
-			return types.AccessDecision{Decision: types.DecisionPermit, BreakGlassID: bgID, Reason: types.ReasonBreakGlass}, nil
+			return types.AccessDecision{Decision: types.DecisionPermit, BreakGlassID: bgID, Reason: types.ReasonBreakGlass}, types.Consent{}, nil
 		}
 	}
-	if ev.denyID != 0 {
-		return types.AccessDecision{Decision: types.DecisionDeny, ConsentID: ev.denyID, Reason: types.ReasonDeniedByConsent}, nil
+	if ev.deny.Id != 0 {
+		return types.AccessDecision{Decision: types.DecisionDeny, ConsentID: ev.deny.Id, Reason: types.ReasonDeniedByConsent}, ev.deny, nil
 	}
 	reason := ev.missReason
 	if reason == "" {
 		reason = types.ReasonNoConsent
 	}
-	return types.AccessDecision{Decision: types.DecisionDeny, ConsentID: ev.missID, Reason: reason}, nil
+	return types.AccessDecision{Decision: types.DecisionDeny, ConsentID: ev.missed.Id, Reason: reason}, ev.missed, nil
 }
 
 func validateAccessRequest(req types.AccessRequest) error {
@@ -128,16 +158,31 @@ func (k Keeper) accessorGranteeKeys(ctx context.Context, accessor sdk.AccAddress
 	return keys, nil
 }
 
+// granteeKeysOf is accessorGranteeKeys for an accessor whose ACTIVE
+// organizations the caller has read.
+func granteeKeysOf(accessor sdk.AccAddress, activeOrgs []registrytypes.Organization) [][]byte {
+	keys := make([][]byte, 0, 1+len(activeOrgs))
+	keys = append(keys, types.AccountGranteeKey(accessor))
+	for _, org := range activeOrgs {
+		if org.IsActive() {
+			keys = append(keys, types.OrganizationGranteeKey(org.Id))
+		}
+	}
+	return keys
+}
+
 // evaluation accumulates what the candidate consents say.
 type evaluation struct {
 	now time.Time
 	req types.AccessRequest
 
-	denyID   uint64
-	permitID uint64
-	// missID and missReason explain a DENY when a PERMIT covered the
+	// deny and permit are the first matching DENY and PERMIT (zero
+	// Consent when none).
+	deny   types.Consent
+	permit types.Consent
+	// missed and missReason explain a DENY when a PERMIT covered the
 	// request but was not in effect.
-	missID     uint64
+	missed     types.Consent
 	missReason string
 	missRank   int
 }
@@ -191,11 +236,11 @@ func (k Keeper) evaluateGrantee(ctx context.Context, ev *evaluation, patient sdk
 			continue
 		}
 		if c.Decision == types.DecisionDeny {
-			ev.denyID = c.Id
+			ev.deny = c
 			return true, nil
 		}
-		if ev.permitID == 0 {
-			ev.permitID = c.Id
+		if ev.permit.Id == 0 {
+			ev.permit = c
 		}
 	}
 	return false, nil
@@ -205,7 +250,7 @@ func (ev *evaluation) miss(c types.Consent, rank int, reason string) {
 	if c.Decision != types.DecisionPermit || rank <= ev.missRank {
 		return
 	}
-	ev.missID, ev.missRank, ev.missReason = c.Id, rank, reason
+	ev.missed, ev.missRank, ev.missReason = c, rank, reason
 }
 
 // suspended asks the guard of the module managing c, if any.

@@ -189,6 +189,7 @@ func (f *fixture) researchConsent(patient string) types.Consent {
 
 func TestManagedConsentAsksItsGuard(t *testing.T) {
 	f := newFixture(t)
+	f.singleEntryPoint = true // the guard counts how often it is asked
 	g := &guard{suspend: true}
 	f.k.SetConsentGuard("research", g)
 	id, err := f.k.CreateManagedConsent(f.ctx, "research", f.researchConsent(f.s(f.alice)))

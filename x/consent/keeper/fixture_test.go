@@ -106,6 +106,10 @@ type fixture struct {
 	authority string
 
 	alice, bob, carol, doctor, clerk, admin, outsider sdk.AccAddress
+
+	// singleEntryPoint makes check ask CheckAccess only, not also its
+	// variants (for tests that count what the decision reads).
+	singleEntryPoint bool
 }
 
 func addr(name string) sdk.AccAddress {
@@ -171,9 +175,44 @@ func (f *fixture) grant(msg *types.MsgGrantConsent) uint64 {
 
 func (f *fixture) check(accessor, patient sdk.AccAddress, action types.Action, purpose types.Purpose, category string, recordID uint64) types.AccessDecision {
 	f.t.Helper()
-	d, err := f.k.CheckAccess(f.ctx, types.AccessRequest{Accessor: accessor, Patient: patient, Action: action, Purpose: purpose, Category: category, RecordID: recordID})
+	req := types.AccessRequest{Accessor: accessor, Patient: patient, Action: action, Purpose: purpose, Category: category, RecordID: recordID}
+	d, err := f.k.CheckAccess(f.ctx, req)
 	require.NoError(f.t, err)
+	if !f.singleEntryPoint {
+		f.sameDecisionFromEveryEntryPoint(req, d)
+	}
 	return d
+}
+
+// sameDecisionFromEveryEntryPoint checks that CheckAccessWithConsent and
+// CheckAccessWithOrganizations (given the accessor's ACTIVE organizations)
+// decide as CheckAccess did, and return the consent the decision names as
+// it is stored.
+func (f *fixture) sameDecisionFromEveryEntryPoint(req types.AccessRequest, want types.AccessDecision) {
+	f.t.Helper()
+	ids, err := f.reg.MemberOrganizationIDs(f.ctx, req.Accessor)
+	require.NoError(f.t, err)
+	var active []registrytypes.Organization
+	for _, id := range ids {
+		org, err := f.reg.GetOrganization(f.ctx, id)
+		require.NoError(f.t, err)
+		if org.IsActive() {
+			active = append(active, org)
+		}
+	}
+	var wantConsent types.Consent
+	if want.ConsentID != 0 {
+		wantConsent, err = f.k.GetConsent(f.ctx, want.ConsentID)
+		require.NoError(f.t, err)
+	}
+	d, c, err := f.k.CheckAccessWithConsent(f.ctx, req)
+	require.NoError(f.t, err)
+	require.Equal(f.t, want, d)
+	require.Equal(f.t, wantConsent, c)
+	d, c, err = f.k.CheckAccessWithOrganizations(f.ctx, req, active)
+	require.NoError(f.t, err)
+	require.Equal(f.t, want, d)
+	require.Equal(f.t, wantConsent, c)
 }
 
 func (f *fixture) read(accessor sdk.AccAddress, category string) types.AccessDecision {

@@ -19,6 +19,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
 
 // Keeper holds the consent state.
@@ -167,7 +169,38 @@ func (k Keeper) CreateManagedConsent(ctx context.Context, managedBy string, c ty
 	}
 	c.ManagedBy = managedBy
 	c.GrantedBy = c.Patient
-	return k.grantConsent(ctx, c)
+	return k.grantConsent(ctx, c, grantKnown{})
+}
+
+// CreateManagedConsentWith is CreateManagedConsent for a module that has
+// already, in this transaction, read what the grant needs:
+//
+//   - granteeOrg, when not nil, is c.GranteeOrg's organization: its
+//     existence is not read again (an organization with another id is
+//     ignored and the grantee organization is read as usual);
+//   - with capExpiry, expires_at is capped at the block time +
+//     max_consent_duration instead of failing with ErrConsentTooLong (the
+//     caller would otherwise read that parameter first to cap it).
+//
+// Everything else is validated exactly as CreateManagedConsent does.
+func (k Keeper) CreateManagedConsentWith(ctx context.Context, managedBy string, c types.Consent, granteeOrg *registrytypes.Organization, capExpiry bool) (uint64, error) {
+	if managedBy == "" {
+		return 0, errorsmod.Wrap(types.ErrInvalidConsent, "managed_by (the module name) is required")
+	}
+	c.ManagedBy = managedBy
+	c.GrantedBy = c.Patient
+	return k.grantConsent(ctx, c, grantKnown{granteeOrg: granteeOrg, capExpiry: capExpiry})
+}
+
+// grantKnown is what the caller of grantConsent has already read or parsed
+// in this transaction, so that grantConsent does not do it again.
+type grantKnown struct {
+	// patient is c.Patient's address (parsed and checked canonical).
+	patient sdk.AccAddress
+	// granteeOrg is c.GranteeOrg's organization.
+	granteeOrg *registrytypes.Organization
+	// capExpiry caps expires_at at now + max_consent_duration.
+	capExpiry bool
 }
 
 // RevokeManagedConsent revokes, at once, a consent that managedBy created.
@@ -192,27 +225,32 @@ func (k Keeper) RevokeManagedConsent(ctx context.Context, managedBy string, id u
 // grantConsent validates a new consent against the block time and the
 // parameters, stores it ACTIVE with its indexes and emits
 // EventConsentGranted. The caller sets GrantedBy and ManagedBy.
-func (k Keeper) grantConsent(ctx context.Context, c types.Consent) (uint64, error) {
+func (k Keeper) grantConsent(ctx context.Context, c types.Consent, known grantKnown) (uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	now := sdkCtx.BlockTime()
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
 	}
-	patient, err := k.parseAddress("patient", c.Patient)
-	if err != nil {
-		return 0, err
+	patient := known.patient
+	if patient == nil {
+		if patient, err = k.parseAddress("patient", c.Patient); err != nil {
+			return 0, err
+		}
 	}
 	c, err = types.NormalizeTerms(c)
 	if err != nil {
 		return 0, errorsmod.Wrap(types.ErrInvalidConsent, err.Error())
 	}
-	granteeKey, err := k.newGranteeKey(ctx, patient, c)
+	granteeKey, err := k.newGranteeKey(ctx, patient, c, known.granteeOrg)
 	if err != nil {
 		return 0, err
 	}
 	if c.ValidFrom.Before(now) {
 		c.ValidFrom = now
+	}
+	if limit := now.Add(params.MaxConsentDuration); known.capExpiry && limit.Before(c.ExpiresAt) {
+		c.ExpiresAt = limit
 	}
 	if err := types.ValidateTimes(c.ValidFrom, c.ExpiresAt); err != nil {
 		return 0, errorsmod.Wrap(types.ErrInvalidConsent, err.Error())
@@ -241,7 +279,7 @@ func (k Keeper) grantConsent(ctx context.Context, c types.Consent) (uint64, erro
 	if err := k.setNewConsent(ctx, patient, granteeKey, c); err != nil {
 		return 0, err
 	}
-	return id, sdkCtx.EventManager().EmitTypedEvent(&types.EventConsentGranted{
+	return id, typedevent.Emit(ctx, &types.EventConsentGranted{
 		ConsentId:  id,
 		Patient:    c.Patient,
 		Grantee:    c.Grantee,
@@ -256,7 +294,9 @@ func (k Keeper) grantConsent(ctx context.Context, c types.Consent) (uint64, erro
 // newGranteeKey checks the grantee of a new consent (exactly one of an
 // account other than the patient, or an existing organization) and returns
 // its index key.
-func (k Keeper) newGranteeKey(ctx context.Context, patient sdk.AccAddress, c types.Consent) ([]byte, error) {
+// granteeOrg, when not nil and named c.GranteeOrg, is that organization as
+// the caller read it: it is not read again.
+func (k Keeper) newGranteeKey(ctx context.Context, patient sdk.AccAddress, c types.Consent, granteeOrg *registrytypes.Organization) ([]byte, error) {
 	switch {
 	case c.Grantee != "" && c.GranteeOrg != "":
 		return nil, errorsmod.Wrap(types.ErrInvalidConsent, "set either grantee or grantee_org, not both")
@@ -270,6 +310,9 @@ func (k Keeper) newGranteeKey(ctx context.Context, patient sdk.AccAddress, c typ
 		}
 		return types.AccountGranteeKey(grantee), nil
 	case c.GranteeOrg != "":
+		if granteeOrg != nil && granteeOrg.Id == c.GranteeOrg {
+			return types.OrganizationGranteeKey(c.GranteeOrg), nil
+		}
 		if _, err := k.registry.GetOrganization(ctx, c.GranteeOrg); err != nil {
 			return nil, errorsmod.Wrapf(types.ErrUnknownOrganization, "%q: %s", c.GranteeOrg, err)
 		}

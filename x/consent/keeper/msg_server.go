@@ -30,7 +30,8 @@ func NewMsgServerImpl(k Keeper) types.MsgServer {
 // GrantConsent records a consent provision signed by the patient or an
 // active representative.
 func (m msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent) (*types.MsgGrantConsentResponse, error) {
-	if _, err := m.authorizeForPatient(ctx, msg.Signer, msg.Patient); err != nil {
+	patient, err := m.authorizeForPatient(ctx, msg.Signer, msg.Patient)
+	if err != nil {
 		return nil, err
 	}
 	var validFrom time.Time // zero: from the block time
@@ -50,7 +51,7 @@ func (m msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent)
 		ExpiresAt:          msg.ExpiresAt,
 		SourceDocumentHash: msg.SourceDocumentHash,
 		GrantedBy:          msg.Signer,
-	})
+	}, grantKnown{patient: patient})
 	if err != nil {
 		return nil, err
 	}

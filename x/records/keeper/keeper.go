@@ -166,18 +166,36 @@ func (k Keeper) CheckRecordAccess(ctx context.Context, accessor sdk.AccAddress, 
 }
 
 func (k Keeper) checkAccess(ctx context.Context, r types.Record, accessor sdk.AccAddress, action consenttypes.Action, purpose consenttypes.Purpose) (consenttypes.AccessDecision, error) {
-	patient, err := k.addressCodec.StringToBytes(r.Patient)
+	req, err := k.accessRequest(r, accessor, action, purpose)
 	if err != nil {
 		return consenttypes.AccessDecision{}, err
 	}
-	return k.consent.CheckAccess(ctx, consenttypes.AccessRequest{
+	return k.consent.CheckAccess(ctx, req)
+}
+
+// checkAccessWithConsent is checkAccess that also returns the consent the
+// decision names (zero when none).
+func (k Keeper) checkAccessWithConsent(ctx context.Context, r types.Record, accessor sdk.AccAddress, action consenttypes.Action, purpose consenttypes.Purpose) (consenttypes.AccessDecision, consenttypes.Consent, error) {
+	req, err := k.accessRequest(r, accessor, action, purpose)
+	if err != nil {
+		return consenttypes.AccessDecision{}, consenttypes.Consent{}, err
+	}
+	return k.consent.CheckAccessWithConsent(ctx, req)
+}
+
+func (k Keeper) accessRequest(r types.Record, accessor sdk.AccAddress, action consenttypes.Action, purpose consenttypes.Purpose) (consenttypes.AccessRequest, error) {
+	patient, err := k.addressCodec.StringToBytes(r.Patient)
+	if err != nil {
+		return consenttypes.AccessRequest{}, err
+	}
+	return consenttypes.AccessRequest{
 		Accessor: accessor,
 		Patient:  patient,
 		Action:   action,
 		Purpose:  purpose,
 		Category: r.Category,
 		RecordID: r.Id,
-	})
+	}, nil
 }
 
 // GetAccessEvent returns the logged access with id, or

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/cosmos/gogoproto/proto"
@@ -14,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	"github.com/carechain/carechain/x/internal/typedevent"
 	"github.com/carechain/carechain/x/records/types"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 )
@@ -29,8 +31,10 @@ func NewMsgServerImpl(k Keeper) types.MsgServer {
 	return msgServer{Keeper: k}
 }
 
+// emit emits a typed event exactly as EmitTypedEvent does (through the
+// event's own ToEvent when it has one: typedevent.Fast).
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(ctx, ev)
 }
 
 // CreateRecord anchors a record written by the patient, or by a member of
@@ -144,12 +148,35 @@ func (m msgServer) CreateRecord(ctx context.Context, msg *types.MsgCreateRecord)
 			return nil, err
 		}
 	}
-	for i, env := range envelopes {
-		if err := m.storeEnvelope(ctx, r, recipients[i], env); err != nil {
-			return nil, err
-		}
+	if err := m.storeInitialEnvelopes(ctx, r, recipients, envelopes, params); err != nil {
+		return nil, err
 	}
 	return &types.MsgCreateRecordResponse{RecordId: id}, nil
+}
+
+// storeInitialEnvelopes stores the checked envelopes of a record created
+// in this transaction and emits their events, like storeEnvelope for each
+// in turn. The record is new, so it has no envelope and no count yet, and
+// its recipients are distinct (checked): nothing needs to be read.
+func (m msgServer) storeInitialEnvelopes(ctx context.Context, r types.Record, recipients []sdk.AccAddress, envelopes []types.KeyEnvelope, params types.Params) error {
+	for i, env := range envelopes {
+		if n := uint32(i); n >= params.MaxEnvelopesPerRecord {
+			return errorsmod.Wrapf(types.ErrTooManyEnvelopes, "record %d has %d envelopes, max_envelopes_per_record is %d", r.Id, n, params.MaxEnvelopesPerRecord)
+		}
+		if err := m.Envelopes.Set(ctx, collections.Join(r.Id, recipients[i]), env); err != nil {
+			return err
+		}
+		if err := emit(ctx, &types.EventKeyEnvelopeAdded{
+			RecordId: r.Id, Patient: r.Patient, Recipient: env.Recipient, AddedBy: env.AddedBy,
+			ConsentId: env.ConsentId, BreakGlassId: env.BreakGlassId,
+		}); err != nil {
+			return err
+		}
+	}
+	if len(envelopes) == 0 {
+		return nil
+	}
+	return m.EnvelopeCounts.Set(ctx, r.Id, uint32(len(envelopes)))
 }
 
 // validateNewRecord checks the fields of a new record against the field
@@ -217,26 +244,25 @@ func (m msgServer) authorizeWrite(ctx context.Context, authorStr string, author,
 	if bytes.Equal(author, patient) {
 		return "", 0, nil
 	}
-	providers, err := m.registry.ActiveOrganizationsWithRole(ctx, author, registrytypes.RoleProvider)
+	// The author's organizations are read once: their PROVIDER ones here,
+	// all of them for the consent decision.
+	orgs, err := m.registry.ActiveOrganizations(ctx, author)
 	if err != nil {
 		return "", 0, err
 	}
+	providers := registrytypes.WithRole(orgs, registrytypes.RoleProvider)
 	if len(providers) == 0 {
 		return "", 0, errorsmod.Wrapf(types.ErrNotProvider, "%s acts for no active PROVIDER organization", authorStr)
 	}
-	d, err := m.consent.CheckAccess(ctx, consenttypes.AccessRequest{
+	d, c, err := m.consent.CheckAccessWithOrganizations(ctx, consenttypes.AccessRequest{
 		Accessor: author, Patient: patient, Action: consenttypes.ActionWrite, Purpose: consenttypes.PurposeTreat,
 		Category: category, RecordID: supersedes,
-	})
+	}, orgs)
 	if err != nil {
 		return "", 0, err
 	}
 	if !d.Permitted() || d.ConsentID == 0 {
 		return "", 0, errorsmod.Wrapf(types.ErrWriteDenied, "WRITE for TREAT on %s: %s (consent %d)", category, d.Reason, d.ConsentID)
-	}
-	c, err := m.consent.GetConsent(ctx, d.ConsentID)
-	if err != nil {
-		return "", 0, err
 	}
 	if c.GranteeOrg == "" {
 		return providers[0].Id, c.Id, nil
@@ -407,14 +433,14 @@ func (m msgServer) RecordAccess(ctx context.Context, msg *types.MsgRecordAccess)
 	if err != nil {
 		return nil, err
 	}
-	d, err := m.checkAccess(ctx, r, accessor, consenttypes.ActionRead, msg.Purpose)
+	d, c, err := m.checkAccessWithConsent(ctx, r, accessor, consenttypes.ActionRead, msg.Purpose)
 	if err != nil {
 		return nil, err
 	}
 	if !d.Permitted() {
 		return nil, errorsmod.Wrapf(types.ErrAccessDenied, "%s may not READ record %d for %s: %s (consent %d)", msg.Accessor, r.Id, msg.Purpose, d.Reason, d.ConsentID)
 	}
-	org, err := m.accessorOrg(ctx, d)
+	org, err := m.accessorOrg(ctx, d, c)
 	if err != nil {
 		return nil, err
 	}
@@ -459,8 +485,9 @@ func (m msgServer) RecordAccess(ctx context.Context, msg *types.MsgRecordAccess)
 
 // accessorOrg is the organization a PERMIT was given to: the one the
 // consent names, or the one the break-glass grant was opened under; empty
-// for a consent naming the accessor personally and for the patient.
-func (m msgServer) accessorOrg(ctx context.Context, d consenttypes.AccessDecision) (string, error) {
+// for a consent naming the accessor personally and for the patient. c is
+// the consent the decision names, as CheckAccessWithConsent returned it.
+func (m msgServer) accessorOrg(ctx context.Context, d consenttypes.AccessDecision, c consenttypes.Consent) (string, error) {
 	switch {
 	case d.BreakGlassID != 0:
 		g, err := m.consent.GetBreakGlass(ctx, d.BreakGlassID)
@@ -469,9 +496,8 @@ func (m msgServer) accessorOrg(ctx context.Context, d consenttypes.AccessDecisio
 		}
 		return g.OrganizationId, nil
 	case d.ConsentID != 0:
-		c, err := m.consent.GetConsent(ctx, d.ConsentID)
-		if err != nil {
-			return "", err
+		if c.Id != d.ConsentID {
+			return "", fmt.Errorf("consent %d decided, but consent %d was returned", d.ConsentID, c.Id)
 		}
 		return c.GranteeOrg, nil
 	default:

@@ -119,6 +119,19 @@ func (k Keeper) MemberOrganizationIDs(ctx context.Context, addr sdk.AccAddress) 
 // asks: "may this account act as a provider (payer, sponsor, IRB), and for
 // which organization?"
 func (k Keeper) ActiveOrganizationsWithRole(ctx context.Context, addr sdk.AccAddress, role types.Role) ([]types.Organization, error) {
+	orgs, err := k.ActiveOrganizations(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	return types.WithRole(orgs, role), nil
+}
+
+// ActiveOrganizations returns, in id order, every ACTIVE organization addr
+// acts for, whatever its roles. A handler that needs both the account's
+// organizations of one role and x/consent's access decision reads them
+// once with it (types.WithRole filters by role; x/consent's
+// CheckAccessWithOrganizations takes the list).
+func (k Keeper) ActiveOrganizations(ctx context.Context, addr sdk.AccAddress) ([]types.Organization, error) {
 	ids, err := k.MemberOrganizationIDs(ctx, addr)
 	if err != nil {
 		return nil, err
@@ -129,7 +142,7 @@ func (k Keeper) ActiveOrganizationsWithRole(ctx context.Context, addr sdk.AccAdd
 		if err != nil {
 			return nil, err
 		}
-		if org.IsActive() && org.HasRole(role) {
+		if org.IsActive() {
 			out = append(out, org)
 		}
 	}

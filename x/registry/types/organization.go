@@ -135,3 +135,15 @@ func isPrintableASCII(s string) bool {
 	}
 	return true
 }
+
+// WithRole returns, in their order, the organizations of orgs that hold
+// role (nil when none does).
+func WithRole(orgs []Organization, role Role) []Organization {
+	var out []Organization
+	for _, o := range orgs {
+		if o.HasRole(role) {
+			out = append(out, o)
+		}
+	}
+	return out
+}

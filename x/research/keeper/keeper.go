@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
@@ -20,6 +19,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	consenttypes "github.com/carechain/carechain/x/consent/types"
+	registrytypes "github.com/carechain/carechain/x/registry/types"
 	"github.com/carechain/carechain/x/research/types"
 )
 
@@ -230,29 +230,21 @@ func (k Keeper) setStatusIndexes(ctx context.Context, s types.Study) error {
 // research consent: PERMIT the sponsor organization READ for HRESCH over
 // the study's requested categories, until the study's ends_at or block
 // time + x/consent's max_consent_duration, whichever is first.
-func (k Keeper) createResearchConsent(ctx context.Context, s types.Study, patient string) (uint64, error) {
-	maxDuration, err := k.consent.MaxConsentDuration(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return k.consent.CreateManagedConsent(ctx, types.ModuleName, consenttypes.Consent{
+//
+// sponsor, when not nil, is the study's sponsor organization as the caller
+// read it in this transaction (x/consent then does not read it again).
+// x/consent caps the study's ends_at at block time + its
+// max_consent_duration (CreateManagedConsentWith with capExpiry).
+func (k Keeper) createResearchConsent(ctx context.Context, s types.Study, patient string, sponsor *registrytypes.Organization) (uint64, error) {
+	return k.consent.CreateManagedConsentWith(ctx, types.ModuleName, consenttypes.Consent{
 		Patient:    patient,
 		GranteeOrg: s.SponsorOrg,
 		Decision:   consenttypes.DecisionPermit,
 		Actions:    []consenttypes.Action{consenttypes.ActionRead},
 		Purposes:   []consenttypes.Purpose{consenttypes.PurposeHresch},
 		Categories: s.RequestedCategories,
-		ExpiresAt:  ResearchConsentExpiry(s.EndsAt, sdk.UnwrapSDKContext(ctx).BlockTime(), maxDuration),
-	})
-}
-
-// ResearchConsentExpiry is when a research consent created at now expires:
-// the study's ends_at, capped at now + x/consent's max_consent_duration.
-func ResearchConsentExpiry(endsAt, now time.Time, maxConsentDuration time.Duration) time.Time {
-	if limit := now.Add(maxConsentDuration); limit.Before(endsAt) {
-		return limit
-	}
-	return endsAt
+		ExpiresAt:  s.EndsAt,
+	}, sponsor, true)
 }
 
 // revokeResearchConsent revokes a participant's research consent. A

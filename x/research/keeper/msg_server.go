@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/carechain/carechain/x/internal/typedevent"
 	registrytypes "github.com/carechain/carechain/x/registry/types"
 	"github.com/carechain/carechain/x/research/types"
 )
@@ -28,8 +29,10 @@ func NewMsgServerImpl(k Keeper) types.MsgServer {
 	return msgServer{Keeper: k}
 }
 
+// emit emits a typed event exactly as EmitTypedEvent does (through the
+// event's own ToEvent when it has one: typedevent.Fast).
 func emit(ctx context.Context, ev proto.Message) error {
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(ev)
+	return typedevent.Emit(ctx, ev)
 }
 
 func blockTime(ctx context.Context) time.Time { return sdk.UnwrapSDKContext(ctx).BlockTime() }
@@ -427,7 +430,7 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 	if s.Escrow.IsLT(s.Incentive) {
 		return nil, errorsmod.Wrapf(types.ErrInsufficientEscrow, "study %d holds %s, the incentive is %s", s.Id, s.Escrow, s.Incentive)
 	}
-	consentID, err := m.createResearchConsent(ctx, s, msg.Patient)
+	consentID, err := m.createResearchConsent(ctx, s, msg.Patient, &sponsor)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +481,7 @@ func (m msgServer) Reconsent(ctx context.Context, msg *types.MsgReconsent) (*typ
 	if err := m.ParticipationByConsent.Remove(ctx, p.ConsentId); err != nil {
 		return nil, err
 	}
-	consentID, err := m.createResearchConsent(ctx, s, msg.Patient)
+	consentID, err := m.createResearchConsent(ctx, s, msg.Patient, nil)
 	if err != nil {
 		return nil, err
 	}

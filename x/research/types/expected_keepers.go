@@ -2,7 +2,6 @@ package types
 
 import (
 	"context"
-	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -24,12 +23,13 @@ type RegistryKeeper interface {
 // withdrawal; only research can revoke it.
 type ConsentKeeper interface {
 	CreateManagedConsent(ctx context.Context, managedBy string, c consenttypes.Consent) (uint64, error)
+	// CreateManagedConsentWith is CreateManagedConsent for a caller that
+	// has read the grantee organization (granteeOrg) in this transaction;
+	// with capExpiry, expires_at is capped at block time +
+	// max_consent_duration.
+	CreateManagedConsentWith(ctx context.Context, managedBy string, c consenttypes.Consent, granteeOrg *registrytypes.Organization, capExpiry bool) (uint64, error)
 	RevokeManagedConsent(ctx context.Context, managedBy string, id uint64) error
 	GetConsent(ctx context.Context, id uint64) (consenttypes.Consent, error)
-	// MaxConsentDuration is x/consent's max_consent_duration parameter: a
-	// research consent expires at the study's ends_at or block time + this,
-	// whichever is first.
-	MaxConsentDuration(ctx context.Context) (time.Duration, error)
 }
 
 // BankKeeper moves escrow between accounts and the research module account.
