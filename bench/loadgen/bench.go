@@ -24,12 +24,14 @@ import (
 	"sync"
 	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"cosmossdk.io/log"
 
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
@@ -83,6 +85,9 @@ type Config struct {
 
 	// GrowthItems is how many items each state-growth measurement adds.
 	GrowthItems int
+
+	// DisableFastNodes runs the node with iavl-disable-fastnode = true.
+	DisableFastNodes bool
 
 	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
 	// 13090, REST 5317, P2P 30656, pprof 10060).
@@ -315,6 +320,14 @@ func (b *Bench) setup(ctx context.Context) error {
 		pprofAddr = fmt.Sprintf("127.0.0.1:%d", 6060+b.cfg.PortOffset)
 	}
 	configure, settings := benchNodeConfig(b.cfg.TimeoutCommit, b.cfg.MinGasPrice, func(int) string { return pprofAddr })
+	if b.cfg.DisableFastNodes {
+		settings.IAVLFastNodes = false
+		base := configure
+		configure = func(i int, cmt *cmtcfg.Config, appCfg *serverconfig.Config) {
+			base(i, cmt, appCfg)
+			appCfg.IAVLDisableFastNode = true
+		}
+	}
 	settings.Validators = 1
 	settings.PprofListening = pprofAddr != ""
 	b.res.Node = settings
@@ -370,6 +383,50 @@ func (b *Bench) setup(ctx context.Context) error {
 		},
 	}
 	return b.attachObserver(ctx)
+}
+
+// Idle is how little CPU the node uses between phases once it has finished
+// the previous phase's background work (LevelDB compaction of what that
+// phase wrote): an idle single validator committing empty blocks every
+// second uses a few percent of a core.
+const (
+	idleCores   = 0.15
+	idleTimeout = 90 * time.Second
+)
+
+// quiesce waits, before a measured phase, until the node has been idle for
+// a second (at most idleTimeout), so that no phase pays for the background
+// work of the one before it. A workload still pays for its own: LevelDB
+// compacts while it runs, and its CPU ms/tx counts the node's CPU until the
+// mempool is empty.
+func (b *Bench) quiesce(ctx context.Context, what string) {
+	if b.eng == nil || b.eng.nodePID == nil {
+		return
+	}
+	t0 := time.Now()
+	prev, _, ok := b.eng.cpuSample()
+	if !ok {
+		return
+	}
+	for time.Since(t0) < idleTimeout {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+		cur, _, ok := b.eng.cpuSample()
+		if !ok {
+			return
+		}
+		if (cur - prev).Seconds() < idleCores {
+			if d := time.Since(t0); d > 1500*time.Millisecond {
+				b.logf("%s: waited %s for the node to finish its background work", what, d.Round(100*time.Millisecond))
+			}
+			return
+		}
+		prev = cur
+	}
+	b.logf("%s: the node was still busy after %s; measuring anyway", what, idleTimeout)
 }
 
 // settleGenesis stops the node once it has imported the genesis (InitChain
@@ -539,6 +596,7 @@ func (b *Bench) throughput(ctx context.Context) error {
 				p.during = b.profile(strings.ReplaceAll(e.name, " ", "-"), b.cfg.SaturationDuration)
 			}
 			b.logf("%s: saturation for %s (round %d of %d)", e.name, b.cfg.SaturationDuration, r+1, rounds)
+			b.quiesce(ctx, p.name)
 			res, err := b.eng.run(ctx, p)
 			if err != nil {
 				return fmt.Errorf("%s: %w", p.name, err)
@@ -625,6 +683,7 @@ func (b *Bench) atLoad(ctx context.Context, name string, ws []*Workload, capacit
 	if rate < 1 {
 		return PhaseResult{}, fmt.Errorf("%s: no capacity measured (0 committed tx/s); see the failures above and %s", name, b.node.log)
 	}
+	b.quiesce(ctx, name+" at load")
 	b.logf("%s: %.0f tx/s (%.0f%% of capacity) for %s", name, rate, b.cfg.LoadFactor*100, b.cfg.RateDuration)
 	res, err := b.eng.run(ctx, phase{name: name + " at load", streams: b.loadStreams(ws, rate, b.cfg.RateDuration), duration: b.cfg.RateDuration})
 	if err != nil {
@@ -709,6 +768,7 @@ func (b *Bench) queries(ctx context.Context) error {
 		}
 		return nil
 	}
+	b.quiesce(ctx, "queries")
 	if err := measure(false); err != nil {
 		return err
 	}
@@ -736,6 +796,7 @@ func (b *Bench) queries(ctx context.Context) error {
 	}
 	rate := math.Floor(capacity * b.cfg.LoadFactor)
 	d := time.Duration(len(b.qs)*2*len(b.cfg.QueryClients))*(b.cfg.QueryDuration+500*time.Millisecond) + 3*time.Second
+	b.quiesce(ctx, "queries under transaction load")
 	b.logf("queries under %.0f tx/s of transaction load", rate)
 	streams := b.loadStreams(ws, rate, d)
 	started := make(chan struct{})
