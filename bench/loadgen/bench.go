@@ -88,6 +88,9 @@ type Config struct {
 
 	// DisableFastNodes runs the node with iavl-disable-fastnode = true.
 	DisableFastNodes bool
+	// IAVLCacheSize, if not zero, sets the node's iavl-cache-size (IAVL
+	// nodes cached per store; the SDK's default is 781,250).
+	IAVLCacheSize uint64
 
 	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
 	// 13090, REST 5317, P2P 30656, pprof 10060).
@@ -320,12 +323,16 @@ func (b *Bench) setup(ctx context.Context) error {
 		pprofAddr = fmt.Sprintf("127.0.0.1:%d", 6060+b.cfg.PortOffset)
 	}
 	configure, settings := benchNodeConfig(b.cfg.TimeoutCommit, b.cfg.MinGasPrice, func(int) string { return pprofAddr })
-	if b.cfg.DisableFastNodes {
-		settings.IAVLFastNodes = false
+	if b.cfg.DisableFastNodes || b.cfg.IAVLCacheSize != 0 {
+		settings.IAVLFastNodes = !b.cfg.DisableFastNodes
+		settings.IAVLCacheSize = b.cfg.IAVLCacheSize
 		base := configure
 		configure = func(i int, cmt *cmtcfg.Config, appCfg *serverconfig.Config) {
 			base(i, cmt, appCfg)
-			appCfg.IAVLDisableFastNode = true
+			appCfg.IAVLDisableFastNode = b.cfg.DisableFastNodes
+			if b.cfg.IAVLCacheSize != 0 {
+				appCfg.IAVLCacheSize = b.cfg.IAVLCacheSize
+			}
 		}
 	}
 	settings.Validators = 1

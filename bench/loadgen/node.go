@@ -23,17 +23,19 @@ import (
 // NodeSettings are the node configuration choices a benchmark run makes
 // explicitly; they are printed with the results.
 type NodeSettings struct {
-	TimeoutCommit  string `json:"timeout_commit"`
-	TxIndexer      string `json:"tx_indexer"`
-	MempoolSize    int    `json:"mempool_size"`
-	MempoolBytes   int64  `json:"mempool_max_txs_bytes"`
-	MempoolCache   int    `json:"mempool_cache_size"`
-	Recheck        bool   `json:"mempool_recheck"`
-	AppMempoolMax  int    `json:"app_mempool_max_txs"`
-	MinGasPrices   string `json:"min_gas_prices"`
-	Pruning        string `json:"pruning"`
-	DBBackend      string `json:"db_backend"`
-	IAVLFastNodes  bool   `json:"iavl_fast_nodes"`
+	TimeoutCommit string `json:"timeout_commit"`
+	TxIndexer     string `json:"tx_indexer"`
+	MempoolSize   int    `json:"mempool_size"`
+	MempoolBytes  int64  `json:"mempool_max_txs_bytes"`
+	MempoolCache  int    `json:"mempool_cache_size"`
+	Recheck       bool   `json:"mempool_recheck"`
+	AppMempoolMax int    `json:"app_mempool_max_txs"`
+	MinGasPrices  string `json:"min_gas_prices"`
+	Pruning       string `json:"pruning"`
+	DBBackend     string `json:"db_backend"`
+	IAVLFastNodes bool   `json:"iavl_fast_nodes"`
+	// IAVLCacheSize is iavl-cache-size when set by --iavl-cache-size (0: the SDK's default).
+	IAVLCacheSize  uint64 `json:"iavl_cache_size,omitempty"`
 	LogLevel       string `json:"log_level"`
 	Validators     int    `json:"validators"`
 	MaxBlockBytes  int64  `json:"max_block_bytes"`

@@ -89,6 +89,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.QuerySize, "query-size", cfg.QuerySize, "objects each query workload puts in genesis")
 	fs.IntVar(&cfg.GrowthItems, "growth-items", cfg.GrowthItems, "items added per state-growth measurement (0 skips it)")
 	fs.IntVar(&cfg.PortOffset, "port-offset", cfg.PortOffset, "added to every standard port")
+	fs.Uint64Var(&cfg.IAVLCacheSize, "iavl-cache-size", 0, "the node's iavl-cache-size, IAVL nodes cached per store (default: the SDK's 781250)")
 	fs.BoolVar(&cfg.DisableFastNodes, "iavl-disable-fastnode", false, "run the node with iavl-disable-fastnode = true (no IAVL fast-node index)")
 	_ = fs.Parse(args)
 	_ = quick
