@@ -17,6 +17,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -171,6 +172,35 @@ func Query(ctx context.Context, n *Node, path string, req, resp gogoproto.Messag
 		return fmt.Errorf("%s %s at height %d: code %d: %s", n.Name, path, height, res.Response.Code, res.Response.Log)
 	}
 	return gogoproto.Unmarshal(res.Response.Value, resp)
+}
+
+// pagedResponse is the response of a paginated list query, as a pointer to
+// T.
+type pagedResponse[T any] interface {
+	*T
+	gogoproto.Message
+	GetPagination() *query.PageResponse
+}
+
+// queryPages runs a paginated list query at height, limit items a page:
+// request builds the request for a page, and each is called with every
+// page's response, up to the last page.
+func queryPages[T any, R pagedResponse[T]](ctx context.Context, n *Node, path string, height int64, limit uint64,
+	request func(*query.PageRequest) gogoproto.Message, each func(R),
+) error {
+	var key []byte
+	for {
+		resp := R(new(T))
+		if err := Query(ctx, n, path, request(&query.PageRequest{Key: key, Limit: limit}), resp, height); err != nil {
+			return err
+		}
+		each(resp)
+		page := resp.GetPagination()
+		if page == nil || len(page.NextKey) == 0 {
+			return nil
+		}
+		key = page.NextKey
+	}
 }
 
 // Account returns the account number and sequence of address in the

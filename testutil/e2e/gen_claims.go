@@ -12,6 +12,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -329,20 +330,17 @@ func (g *SubmitClaim) CheckState(ctx context.Context, n *Node, height int64) err
 
 	// Every claim of the plan is one the load committed, PAID as computed.
 	got := map[uint64]claimstypes.Claim{}
-	var key []byte
-	for {
-		var resp claimstypes.QueryClaimsResponse
-		req := &claimstypes.QueryClaimsRequest{PlanId: p.ID, Pagination: &query.PageRequest{Key: key, Limit: 200}}
-		if err := Query(ctx, n, "/carechain.claims.v1.Query/Claims", req, &resp, height); err != nil {
-			return err
-		}
-		for _, c := range resp.Claims {
-			got[c.Id] = c
-		}
-		if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-			break
-		}
-		key = resp.Pagination.NextKey
+	err := queryPages(ctx, n, "/carechain.claims.v1.Query/Claims", height, 200,
+		func(page *query.PageRequest) gogoproto.Message {
+			return &claimstypes.QueryClaimsRequest{PlanId: p.ID, Pagination: page}
+		},
+		func(resp *claimstypes.QueryClaimsResponse) {
+			for _, c := range resp.Claims {
+				got[c.Id] = c
+			}
+		})
+	if err != nil {
+		return err
 	}
 	if len(got) != len(claims) {
 		return fmt.Errorf("%s: plan %d has %d claims at height %d, %d were committed (chain %v, committed %v)", n.Name, p.ID, len(got), height, len(claims), sortedIDs(got), sortedIDs(claims))
@@ -388,20 +386,17 @@ func (g *SubmitClaim) CheckState(ctx context.Context, n *Node, height int64) err
 	// x/claims' invariant: the module account holds exactly the sum of the
 	// plans' escrows, per denom, and nothing else.
 	sum := sdk.NewCoins()
-	key = nil
-	for {
-		var resp claimstypes.QueryPayerPlansResponse
-		req := &claimstypes.QueryPayerPlansRequest{OrgId: p.PayerOrg, Pagination: &query.PageRequest{Key: key, Limit: 200}}
-		if err := Query(ctx, n, "/carechain.claims.v1.Query/PayerPlans", req, &resp, height); err != nil {
-			return err
-		}
-		for _, pl := range resp.Plans {
-			sum = sum.Add(sdk.NewCoin(pl.Denom, pl.Escrow))
-		}
-		if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-			break
-		}
-		key = resp.Pagination.NextKey
+	err = queryPages(ctx, n, "/carechain.claims.v1.Query/PayerPlans", height, 200,
+		func(page *query.PageRequest) gogoproto.Message {
+			return &claimstypes.QueryPayerPlansRequest{OrgId: p.PayerOrg, Pagination: page}
+		},
+		func(resp *claimstypes.QueryPayerPlansResponse) {
+			for _, pl := range resp.Plans {
+				sum = sum.Add(sdk.NewCoin(pl.Denom, pl.Escrow))
+			}
+		})
+	if err != nil {
+		return err
 	}
 	var bal banktypes.QueryAllBalancesResponse
 	if err := Query(ctx, n, "/cosmos.bank.v1beta1.Query/AllBalances", &banktypes.QueryAllBalancesRequest{Address: p.escrowAddr}, &bal, height); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -213,22 +214,19 @@ func (g *GrantConsent) CheckState(ctx context.Context, n *Node, height int64) er
 	for _, patient := range sortedKeys(byPatient) {
 		want := byPatient[patient]
 		got := map[uint64]consenttypes.Consent{}
-		var key []byte
-		for {
-			var resp consenttypes.QueryPatientConsentsResponse
-			req := &consenttypes.QueryPatientConsentsRequest{Patient: patient, Pagination: &query.PageRequest{Key: key, Limit: 200}}
-			if err := Query(ctx, n, "/carechain.consent.v1.Query/PatientConsents", req, &resp, height); err != nil {
-				return err
-			}
-			for _, c := range resp.Consents {
-				if c.ManagedBy == "" {
-					got[c.Id] = c
+		err := queryPages(ctx, n, "/carechain.consent.v1.Query/PatientConsents", height, 200,
+			func(p *query.PageRequest) gogoproto.Message {
+				return &consenttypes.QueryPatientConsentsRequest{Patient: patient, Pagination: p}
+			},
+			func(resp *consenttypes.QueryPatientConsentsResponse) {
+				for _, c := range resp.Consents {
+					if c.ManagedBy == "" {
+						got[c.Id] = c
+					}
 				}
-			}
-			if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-				break
-			}
-			key = resp.Pagination.NextKey
+			})
+		if err != nil {
+			return err
 		}
 		if len(got) != len(want) {
 			return fmt.Errorf("%s: patient %s holds %d consents at height %d, %d were committed (chain %v, committed %v)",

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -164,20 +165,17 @@ func (g *CreateRecord) CheckState(ctx context.Context, n *Node, height int64) er
 	for _, patient := range sortedKeys(byPatient) {
 		want := byPatient[patient]
 		got := map[uint64]recordstypes.Record{}
-		var key []byte
-		for {
-			var resp recordstypes.QueryPatientRecordsResponse
-			req := &recordstypes.QueryPatientRecordsRequest{Patient: patient, Pagination: &query.PageRequest{Key: key, Limit: 200}}
-			if err := Query(ctx, n, "/carechain.records.v1.Query/PatientRecords", req, &resp, height); err != nil {
-				return err
-			}
-			for _, r := range resp.Records {
-				got[r.Id] = r
-			}
-			if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-				break
-			}
-			key = resp.Pagination.NextKey
+		err := queryPages(ctx, n, "/carechain.records.v1.Query/PatientRecords", height, 200,
+			func(p *query.PageRequest) gogoproto.Message {
+				return &recordstypes.QueryPatientRecordsRequest{Patient: patient, Pagination: p}
+			},
+			func(resp *recordstypes.QueryPatientRecordsResponse) {
+				for _, r := range resp.Records {
+					got[r.Id] = r
+				}
+			})
+		if err != nil {
+			return err
 		}
 		if len(got) != len(want) {
 			return fmt.Errorf("%s: patient %s has %d records at height %d, %d were committed (chain %v, committed %v)",

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -169,19 +170,17 @@ func (g *EnrollStudy) CheckState(ctx context.Context, n *Node, height int64) err
 	// x/research's invariant: the module account holds exactly the sum of
 	// the studies' escrows.
 	sum := sdk.NewCoins()
-	var key []byte
-	for {
-		var resp researchtypes.QueryStudiesResponse
-		if err := Query(ctx, n, "/carechain.research.v1.Query/Studies", &researchtypes.QueryStudiesRequest{Pagination: &query.PageRequest{Key: key, Limit: 200}}, &resp, height); err != nil {
-			return err
-		}
-		for _, s := range resp.Studies {
-			sum = sum.Add(s.Escrow)
-		}
-		if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-			break
-		}
-		key = resp.Pagination.NextKey
+	err := queryPages(ctx, n, "/carechain.research.v1.Query/Studies", height, 200,
+		func(page *query.PageRequest) gogoproto.Message {
+			return &researchtypes.QueryStudiesRequest{Pagination: page}
+		},
+		func(resp *researchtypes.QueryStudiesResponse) {
+			for _, s := range resp.Studies {
+				sum = sum.Add(s.Escrow)
+			}
+		})
+	if err != nil {
+		return err
 	}
 	var bal banktypes.QueryAllBalancesResponse
 	escrow := authtypes.NewModuleAddress(researchtypes.ModuleName).String()

@@ -15,6 +15,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -290,20 +291,17 @@ func expectBalances(start balances, txs []appliedTx) (balances, sdk.Coins, []str
 func holders(ctx context.Context, n *Node, denoms []string, height int64) (balances, error) {
 	out := balances{}
 	for _, denom := range denoms {
-		var key []byte
-		for {
-			var resp banktypes.QueryDenomOwnersResponse
-			req := &banktypes.QueryDenomOwnersRequest{Denom: denom, Pagination: &query.PageRequest{Key: key, Limit: 500}}
-			if err := Query(ctx, n, "/cosmos.bank.v1beta1.Query/DenomOwners", req, &resp, height); err != nil {
-				return nil, err
-			}
-			for _, o := range resp.DenomOwners {
-				out.add(o.Address, sdk.NewCoins(o.Balance))
-			}
-			if resp.Pagination == nil || len(resp.Pagination.NextKey) == 0 {
-				break
-			}
-			key = resp.Pagination.NextKey
+		err := queryPages(ctx, n, "/cosmos.bank.v1beta1.Query/DenomOwners", height, 500,
+			func(page *query.PageRequest) gogoproto.Message {
+				return &banktypes.QueryDenomOwnersRequest{Denom: denom, Pagination: page}
+			},
+			func(resp *banktypes.QueryDenomOwnersResponse) {
+				for _, o := range resp.DenomOwners {
+					out.add(o.Address, sdk.NewCoins(o.Balance))
+				}
+			})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
