@@ -1,14 +1,17 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sdkmath "cosmossdk.io/math"
+	storetypes "cosmossdk.io/store/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/carechain/carechain/app"
@@ -51,4 +54,38 @@ func TestQueriesReadTheLatestCommittedBlock(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, other.KVStore(key).Has([]byte("query scratch")), "one query's writes are not seen by another")
 	require.False(t, h.Ctx().KVStore(key).Has([]byte("query scratch")), "nor by the chain")
+}
+
+// TestQueryBranches: a query's stores get their cache layer on first use;
+// a branch of the query's branch (what ctx.CacheContext makes) must keep
+// its writes until written, then show them to the query only, and a store
+// that is not mounted must panic as with the SDK's cachemulti.
+func TestQueryBranches(t *testing.T) {
+	h := apptest.New(t)
+	h.NextBlock(time.Second)
+	bank, acc := h.App.GetKey(banktypes.StoreKey), h.App.GetKey(authtypes.StoreKey)
+
+	ctx, err := h.App.CreateQueryContext(0, false)
+	require.NoError(t, err)
+	require.True(t, h.App.BankKeeper.GetBalance(ctx, h.AccAddr(devnet.Alice), app.SettlementDenom).IsPositive(), "a committed balance")
+	require.True(t, h.App.AccountKeeper.HasAccount(ctx, h.AccAddr(devnet.Bob)), "a second store of the same query")
+
+	inner, write := ctx.CacheContext()
+	inner.KVStore(bank).Set([]byte("scratch"), []byte{1})
+	inner.KVStore(acc).Set([]byte("scratch"), []byte{2})
+	require.False(t, ctx.KVStore(bank).Has([]byte("scratch")), "not written yet")
+	write()
+	require.Equal(t, []byte{1}, ctx.KVStore(bank).Get([]byte("scratch")), "written into the query's branch")
+	require.Equal(t, []byte{2}, ctx.KVStore(acc).Get([]byte("scratch")))
+
+	other, err := h.App.CreateQueryContext(0, false)
+	require.NoError(t, err)
+	require.False(t, other.KVStore(bank).Has([]byte("scratch")), "another query does not see it")
+	require.False(t, h.Ctx().KVStore(bank).Has([]byte("scratch")), "nor does the chain")
+
+	nope := storetypes.NewKVStoreKey("nope")
+	require.PanicsWithValue(t, fmt.Sprintf("kv store with key %v has not been registered in stores", nope), func() {
+		ctx.KVStore(nope)
+	})
+	require.Panics(t, func() { ctx.MultiStore().LatestVersion() }, "a branch has no latest version")
 }
