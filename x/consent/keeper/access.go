@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -35,9 +36,10 @@ import (
 //     DENY provisions.
 //  7. Otherwise DENY.
 //
-// The work is bounded by (1 + memberships) × max_active_consents_per_grantee
-// consent reads, all under this patient's keys: other patients' consents
-// cost nothing.
+// The work is one pass over the keys of this patient's ACTIVE-consent index
+// (no consent is read there), one membership check per organization those
+// keys name, and at most (1 + memberships) × max_active_consents_per_grantee
+// consent reads: other patients' consents cost nothing.
 func (k Keeper) CheckAccess(ctx context.Context, req types.AccessRequest) (types.AccessDecision, error) {
 	d, _, err := k.decide(ctx, req, nil, false)
 	return d, err
@@ -72,18 +74,13 @@ func (k Keeper) decide(ctx context.Context, req types.AccessRequest, activeOrgs 
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 
-	var keys [][]byte
-	if orgsKnown {
-		keys = granteeKeysOf(req.Accessor, activeOrgs)
-	} else {
-		var err error
-		if keys, err = k.accessorGranteeKeys(ctx, req.Accessor); err != nil {
-			return types.AccessDecision{}, types.Consent{}, err
-		}
+	cands, err := k.candidates(ctx, req, activeOrgs, orgsKnown)
+	if err != nil {
+		return types.AccessDecision{}, types.Consent{}, err
 	}
 	ev := evaluation{now: now, req: req}
-	for _, gk := range keys {
-		done, err := k.evaluateGrantee(ctx, &ev, req.Patient, gk)
+	for _, c := range cands {
+		done, err := k.evaluate(ctx, &ev, c.id)
 		if err != nil {
 			return types.AccessDecision{}, types.Consent{}, err
 		}
@@ -135,40 +132,90 @@ func validateAccessRequest(req types.AccessRequest) error {
 	return nil
 }
 
-// accessorGranteeKeys returns the grantee keys a consent may name to reach
-// the accessor: their own address, then every ACTIVE organization they act
-// for, in organization id order. Memberships are bounded by the registry's
-// max_memberships_per_account.
-func (k Keeper) accessorGranteeKeys(ctx context.Context, accessor sdk.AccAddress) ([][]byte, error) {
-	orgIDs, err := k.registry.MemberOrganizationIDs(ctx, accessor)
+// candidate is an ACTIVE consent of the patient naming the accessor
+// (org == "") or an ACTIVE organization the accessor acts for.
+type candidate struct {
+	org string
+	id  uint64
+}
+
+// candidates returns the patient's ACTIVE consents naming the accessor or
+// an ACTIVE organization the accessor acts for, in the order the decision
+// weighs them: those naming the accessor's address first, then by
+// organization id, each by consent id. It reads only the patient's keys of
+// the ACTIVE-consent index, in one pass (one iterator, where a pass per
+// grantee and a walk of the accessor's memberships took one each), and
+// checks membership only for the organizations those keys name.
+func (k Keeper) candidates(ctx context.Context, req types.AccessRequest, activeOrgs []registrytypes.Organization, orgsKnown bool) ([]candidate, error) {
+	account := types.AccountGranteeKey(req.Accessor)
+	actsFor := map[string]bool{}
+	acts := func(orgID string) (bool, error) {
+		if ok, seen := actsFor[orgID]; seen {
+			return ok, nil
+		}
+		ok := false
+		if orgsKnown {
+			for _, org := range activeOrgs {
+				if org.Id == orgID {
+					ok = org.IsActive()
+					break
+				}
+			}
+		} else {
+			var err error
+			if ok, err = k.registry.IsActiveMember(ctx, orgID, req.Accessor); err != nil {
+				return false, err
+			}
+		}
+		actsFor[orgID] = ok
+		return ok, nil
+	}
+
+	var out []candidate
+	sorted := true
+	rng := collections.NewPrefixedTripleRange[sdk.AccAddress, []byte, uint64](req.Patient)
+	iter, err := k.ActiveConsents.Iterate(ctx, rng)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([][]byte, 0, 1+len(orgIDs))
-	keys = append(keys, types.AccountGranteeKey(accessor))
-	for _, id := range orgIDs {
-		org, err := k.registry.GetOrganization(ctx, id)
+	defer iter.Close()
+	for ; iter.Valid(); iter.Next() {
+		key, err := iter.Key()
 		if err != nil {
 			return nil, err
 		}
-		if org.IsActive() {
-			keys = append(keys, types.OrganizationGranteeKey(id))
+		gk := key.K2()
+		c := candidate{id: key.K3()}
+		if orgID, isOrg := types.OrganizationOfGranteeKey(gk); isOrg {
+			ok, err := acts(orgID)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			c.org = orgID
+		} else if !bytes.Equal(gk, account) {
+			continue
 		}
+		if n := len(out); n > 0 && candidateLess(c, out[n-1]) {
+			sorted = false
+		}
+		out = append(out, c)
 	}
-	return keys, nil
+	if !sorted {
+		// The index orders grantee keys by length first; the decision
+		// weighs them by kind and organization id.
+		sort.SliceStable(out, func(i, j int) bool { return candidateLess(out[i], out[j]) })
+	}
+	return out, nil
 }
 
-// granteeKeysOf is accessorGranteeKeys for an accessor whose ACTIVE
-// organizations the caller has read.
-func granteeKeysOf(accessor sdk.AccAddress, activeOrgs []registrytypes.Organization) [][]byte {
-	keys := make([][]byte, 0, 1+len(activeOrgs))
-	keys = append(keys, types.AccountGranteeKey(accessor))
-	for _, org := range activeOrgs {
-		if org.IsActive() {
-			keys = append(keys, types.OrganizationGranteeKey(org.Id))
-		}
+func candidateLess(a, b candidate) bool {
+	if a.org != b.org {
+		return a.org < b.org // "" (the accessor's address) first
 	}
-	return keys
+	return a.id < b.id
 }
 
 // evaluation accumulates what the candidate consents say.
@@ -194,54 +241,42 @@ const (
 	rankSuspended   = 3
 )
 
-// evaluateGrantee reads the patient's ACTIVE consents for one grantee key.
-// It reports done once a DENY matched: nothing can outweigh it but
-// break-glass, which is checked separately.
-func (k Keeper) evaluateGrantee(ctx context.Context, ev *evaluation, patient sdk.AccAddress, granteeKey []byte) (done bool, err error) {
-	rng := collections.NewSuperPrefixedTripleRange[sdk.AccAddress, []byte, uint64](patient, granteeKey)
-	iter, err := k.ActiveConsents.Iterate(ctx, rng)
+// evaluate weighs one candidate consent. It reports done once a DENY
+// matched: nothing can outweigh it but break-glass, which is checked
+// separately.
+func (k Keeper) evaluate(ctx context.Context, ev *evaluation, id uint64) (done bool, err error) {
+	c, err := k.Consents.Get(ctx, id)
 	if err != nil {
 		return false, err
 	}
-	defer iter.Close()
-	for ; iter.Valid(); iter.Next() {
-		key, err := iter.Key()
-		if err != nil {
-			return false, err
+	if !c.Covers(ev.req.Action, ev.req.Purpose, ev.req.Category, ev.req.RecordID) {
+		return false, nil
+	}
+	switch {
+	case ev.now.Before(c.ValidFrom):
+		ev.miss(c, rankNotYetValid, types.ReasonConsentNotYetValid)
+		return false, nil
+	case !ev.now.Before(c.ExpiresAt):
+		ev.miss(c, rankExpired, types.ReasonConsentExpired)
+		return false, nil
+	}
+	suspended, reason, err := k.suspended(ctx, c)
+	if err != nil {
+		return false, err
+	}
+	if suspended {
+		if reason == "" {
+			reason = types.ReasonConsentSuspended
 		}
-		c, err := k.Consents.Get(ctx, key.K3())
-		if err != nil {
-			return false, err
-		}
-		if !c.Covers(ev.req.Action, ev.req.Purpose, ev.req.Category, ev.req.RecordID) {
-			continue
-		}
-		switch {
-		case ev.now.Before(c.ValidFrom):
-			ev.miss(c, rankNotYetValid, types.ReasonConsentNotYetValid)
-			continue
-		case !ev.now.Before(c.ExpiresAt):
-			ev.miss(c, rankExpired, types.ReasonConsentExpired)
-			continue
-		}
-		suspended, reason, err := k.suspended(ctx, c)
-		if err != nil {
-			return false, err
-		}
-		if suspended {
-			if reason == "" {
-				reason = types.ReasonConsentSuspended
-			}
-			ev.miss(c, rankSuspended, reason)
-			continue
-		}
-		if c.Decision == types.DecisionDeny {
-			ev.deny = c
-			return true, nil
-		}
-		if ev.permit.Id == 0 {
-			ev.permit = c
-		}
+		ev.miss(c, rankSuspended, reason)
+		return false, nil
+	}
+	if c.Decision == types.DecisionDeny {
+		ev.deny = c
+		return true, nil
+	}
+	if ev.permit.Id == 0 {
+		ev.permit = c
 	}
 	return false, nil
 }

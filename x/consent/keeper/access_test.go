@@ -293,3 +293,35 @@ func TestUnjustifiedReviewClosesOpenBreakGlass(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// TestPermitNamesConsentsInDecisionOrder: when several consents permit, the
+// decision names the first in a fixed order: one naming the accessor's
+// address, then by organization id, then by consent id. The ACTIVE-consent
+// index orders grantee keys by length first ("zz" before
+// "mercy-general"), so the order must not come from it.
+func TestPermitNamesConsentsInDecisionOrder(t *testing.T) {
+	f := newFixture(t)
+	f.reg.addOrg("zz", f.s(f.admin))
+	f.reg.addMember("zz", f.doctor)
+
+	zz := f.orgGrant(f.alice)
+	zz.GranteeOrg = "zz"
+	zzID := f.grant(zz)
+	mercyID := f.grant(f.orgGrant(f.alice))
+	requirePermit(t, f.read(f.doctor, "Observation"), mercyID)
+
+	own := f.orgGrant(f.alice)
+	own.GranteeOrg, own.Grantee = "", f.s(f.doctor)
+	ownID := f.grant(own)
+	requirePermit(t, f.read(f.doctor, "Observation"), ownID)
+
+	// Without the address consent and mercy-general, zz's consent permits;
+	// an organization the accessor does not act for permits nothing.
+	f.reg.removeMember(mercy, f.doctor)
+	revoke := &types.MsgRevokeConsent{Signer: f.s(f.alice), Patient: f.s(f.alice), ConsentId: ownID}
+	_, err := f.msg.RevokeConsent(f.ctx, revoke)
+	require.NoError(t, err)
+	requirePermit(t, f.read(f.doctor, "Observation"), zzID)
+	f.reg.setStatus("zz", registrytypes.OrgStatusSuspended)
+	requireDeny(t, f.read(f.doctor, "Observation"), types.ReasonNoConsent)
+}

@@ -46,3 +46,12 @@ func AccountGranteeKey(addr []byte) []byte {
 func OrganizationGranteeKey(orgID string) []byte {
 	return append([]byte{granteeKindOrganization}, orgID...)
 }
+
+// OrganizationOfGranteeKey returns the organization id a grantee key
+// names, or false for a key naming an account.
+func OrganizationOfGranteeKey(key []byte) (string, bool) {
+	if len(key) == 0 || key[0] != granteeKindOrganization {
+		return "", false
+	}
+	return string(key[1:]), true
+}
