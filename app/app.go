@@ -7,6 +7,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"io"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -73,6 +74,8 @@ type CarechainApp struct {
 	configurator module.Configurator
 
 	sigCache *sigCache // signatures CheckTx verified (app/sigcache.go)
+
+	queryLimiter *queryLimiter // bounds concurrent queries (app/querylimit.go)
 }
 
 // NewCarechainApp returns a fully wired application.
@@ -170,6 +173,7 @@ func NewCarechainApp(
 	app.MountMemoryStores(app.MemoryStoreKeys())
 
 	app.sigCache = newSigCache(DefaultSigCacheSize)
+	app.queryLimiter = newQueryLimiter(queryWorkers(appOpts))
 	anteHandler, err := NewAnteHandler(AnteHandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
@@ -205,7 +209,7 @@ func NewCarechainApp(
 	// per-query set-up re-hashes the commit info and reloads every store's
 	// IAVL root on each query; both change once per block.
 	if rs, ok := app.CommitMultiStore().(*rootmulti.Store); ok {
-		qms := newQueryMultiStore(rs, db)
+		qms := newQueryMultiStore(rs)
 		app.SetQueryMultiStore(qms)
 		sm := app.StreamingManager()
 		sm.ABCIListeners = append(sm.ABCIListeners, qms)
@@ -307,6 +311,25 @@ func (app *CarechainApp) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.
 	if err := server.RegisterSwaggerAPI(clientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
 		panic(err)
 	}
+}
+
+// Close stops the query workers and closes BaseApp (its databases).
+func (app *CarechainApp) Close() error {
+	app.queryLimiter.close()
+	return app.BaseApp.Close()
+}
+
+// RegisterGRPCServerWithSkipCheckHeader registers every gRPC query service
+// on the node's gRPC server (the SDK's server calls it), behind the query
+// limiter (app/querylimit.go).
+func (app *CarechainApp) RegisterGRPCServerWithSkipCheckHeader(server gogogrpc.Server, skipCheckHeader bool) {
+	app.BaseApp.RegisterGRPCServerWithSkipCheckHeader(limitedServer{Server: server, l: app.queryLimiter}, skipCheckHeader)
+}
+
+// RegisterGRPCServer is RegisterGRPCServerWithSkipCheckHeader with header
+// checks on, as BaseApp's.
+func (app *CarechainApp) RegisterGRPCServer(server gogogrpc.Server) {
+	app.RegisterGRPCServerWithSkipCheckHeader(server, false)
 }
 
 // RegisterTxService registers the tx gRPC service (simulate, broadcast).

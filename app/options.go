@@ -45,3 +45,22 @@ func homePath(appOpts servertypes.AppOptions) string {
 	}
 	return DefaultNodeHome
 }
+
+// FlagQueryWorkers is app.toml's carechain.query-workers: how many worker
+// goroutines run the node's gRPC and REST queries (0: DefaultQueryWorkers;
+// -1: none, each query runs on its caller's goroutine, as in the SDK).
+const FlagQueryWorkers = "carechain.query-workers"
+
+func queryWorkers(appOpts servertypes.AppOptions) int {
+	if appOpts == nil {
+		return DefaultQueryWorkers()
+	}
+	n := cast.ToInt(appOpts.Get(FlagQueryWorkers))
+	switch {
+	case n == 0:
+		return DefaultQueryWorkers()
+	case n < 0:
+		return -1
+	}
+	return n
+}

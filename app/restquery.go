@@ -16,6 +16,7 @@ import (
 
 	storetypes "cosmossdk.io/store/types"
 
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
 
 	claimstypes "github.com/carechain/carechain/x/claims/types"
@@ -52,6 +53,14 @@ func (c inProcessQueryConn) Invoke(ctx context.Context, method string, args, rep
 	if !ok {
 		return status.Errorf(codes.Internal, "%s: response %T is not a protobuf message", method, reply)
 	}
+	if limited(serviceOf(method)) {
+		_, err = c.app.queryLimiter.do(ctx, func() (any, error) { return nil, c.invoke(ctx, handler, method, req, out) })
+		return err
+	}
+	return c.invoke(ctx, handler, method, req, out)
+}
+
+func (c inProcessQueryConn) invoke(ctx context.Context, handler baseapp.GRPCQueryHandler, method string, req, out proto.Message) (err error) {
 	var height int64
 	if md, ok := metadata.FromOutgoingContext(ctx); ok {
 		if hs := md.Get(grpctypes.GRPCBlockHeightHeader); len(hs) == 1 {
