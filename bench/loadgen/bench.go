@@ -91,6 +91,9 @@ type Config struct {
 	// IAVLCacheSize, if not zero, sets the node's iavl-cache-size (IAVL
 	// nodes cached per store; the SDK's default is 781,250).
 	IAVLCacheSize uint64
+	// AppDBBackend is the node's app-db-backend: goleveldb (the default) or
+	// pebbledb.
+	AppDBBackend string
 
 	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
 	// 13090, REST 5317, P2P 30656, pprof 10060).
@@ -335,6 +338,17 @@ func (b *Bench) setup(ctx context.Context) error {
 			}
 		}
 	}
+	if be := b.cfg.AppDBBackend; be != "" && be != settings.AppDBBackend {
+		if be != string(dbm.GoLevelDBBackend) && be != string(dbm.PebbleDBBackend) {
+			return fmt.Errorf("--app-db-backend %q: want goleveldb or pebbledb", be)
+		}
+		settings.AppDBBackend = be
+		base := configure
+		configure = func(i int, cmt *cmtcfg.Config, appCfg *serverconfig.Config) {
+			base(i, cmt, appCfg)
+			appCfg.AppDBBackend = be
+		}
+	}
 	settings.Validators = 1
 	settings.PprofListening = pprofAddr != ""
 	b.res.Node = settings
@@ -449,7 +463,7 @@ func (b *Bench) settleGenesis(ctx context.Context) error {
 	if err := b.stopNode(); err != nil {
 		return err
 	}
-	size, err := compactApplicationDB(filepath.Join(b.home, "data"))
+	size, err := compactApplicationDB(filepath.Join(b.home, "data"), b.res.Node.AppDBBackend)
 	if err != nil {
 		return err
 	}
@@ -905,7 +919,7 @@ func (b *Bench) stopAndMeasure(context.Context) (stateSize, error) {
 	if err := b.stopNode(); err != nil {
 		return stateSize{}, err
 	}
-	return measureState(b.home)
+	return measureState(b.home, b.res.Node.AppDBBackend)
 }
 
 func machine(binary string) Machine {

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -53,9 +54,9 @@ type stateSize struct {
 // value bytes of every KV store, compacts data/application.db and measures
 // its files. The node can be restarted afterwards: it needs only the
 // latest version.
-func measureState(home string) (stateSize, error) {
+func measureState(home, backend string) (stateSize, error) {
 	dataDir := filepath.Join(home, "data")
-	db, err := dbm.NewDB("application", dbm.GoLevelDBBackend, dataDir)
+	db, err := dbm.NewDB("application", dbm.BackendType(backend), dataDir)
 	if err != nil {
 		return stateSize{}, fmt.Errorf("opening application database: %w", err)
 	}
@@ -96,7 +97,7 @@ func measureState(home string) (stateSize, error) {
 		return stateSize{}, err
 	}
 
-	disk, err := compactApplicationDB(dataDir)
+	disk, err := compactApplicationDB(dataDir, backend)
 	if err != nil {
 		return stateSize{}, err
 	}
@@ -104,22 +105,14 @@ func measureState(home string) (stateSize, error) {
 }
 
 // compactApplicationDB compacts the stopped node's data/application.db
-// until its size settles and returns that size. One CompactRange does not
-// always drop every deleted node (pruning deletes may just have been
-// written), hence the passes.
-func compactApplicationDB(dataDir string) (int64, error) {
+// (goleveldb or pebbledb) until its size settles and returns that size. One
+// full compaction does not always drop every deleted node (pruning deletes
+// may just have been written), hence the passes.
+func compactApplicationDB(dataDir, backend string) (int64, error) {
 	var disk int64
 	for pass := 0; pass < 5; pass++ {
-		ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
-		if err != nil {
-			return 0, err
-		}
-		if err := ldb.ForceCompact(nil, nil); err != nil {
-			ldb.Close()
+		if err := compactOnce(dataDir, backend); err != nil {
 			return 0, fmt.Errorf("compacting: %w", err)
-		}
-		if err := ldb.Close(); err != nil {
-			return 0, err
 		}
 		size, err := dirSize(filepath.Join(dataDir, "application.db"))
 		if err != nil {
@@ -132,6 +125,36 @@ func compactApplicationDB(dataDir string) (int64, error) {
 		}
 	}
 	return disk, nil
+}
+
+func compactOnce(dataDir, backend string) error {
+	switch dbm.BackendType(backend) {
+	case dbm.GoLevelDBBackend, "":
+		ldb, err := dbm.NewGoLevelDB("application", dataDir, nil)
+		if err != nil {
+			return err
+		}
+		if err := ldb.ForceCompact(nil, nil); err != nil {
+			ldb.Close()
+			return err
+		}
+		return ldb.Close()
+	case dbm.PebbleDBBackend:
+		db, err := dbm.NewPebbleDB("application", dataDir, nil)
+		if err != nil {
+			return err
+		}
+		pdb := db.(*dbm.PebbleDB).DB()
+		// Every key of the application database starts with a printable
+		// prefix ("s/k:<store>/", "s/latest", ...), so this covers all.
+		if err := pdb.Compact([]byte{0}, bytes.Repeat([]byte{0xff}, 32), true); err != nil {
+			db.Close()
+			return err
+		}
+		return db.Close()
+	default:
+		return fmt.Errorf("unsupported application database backend %q", backend)
+	}
 }
 
 func growth(before, after stateSize, items int) (disk, logical float64, byStore map[string]float64) {

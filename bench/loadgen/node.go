@@ -33,6 +33,9 @@ type NodeSettings struct {
 	MinGasPrices  string `json:"min_gas_prices"`
 	Pruning       string `json:"pruning"`
 	DBBackend     string `json:"db_backend"`
+	// AppDBBackend is the application database's backend (app.toml
+	// app-db-backend); CometBFT's own databases use DBBackend.
+	AppDBBackend  string `json:"app_db_backend"`
 	IAVLFastNodes bool   `json:"iavl_fast_nodes"`
 	// IAVLCacheSize is iavl-cache-size when set by --iavl-cache-size (0: the SDK's default).
 	IAVLCacheSize  uint64 `json:"iavl_cache_size,omitempty"`
@@ -71,6 +74,7 @@ func benchNodeConfig(timeoutCommit time.Duration, minGasPrices string, pprofAddr
 		// long-running validator does.
 		Pruning:       "everything",
 		DBBackend:     "goleveldb",
+		AppDBBackend:  "goleveldb",
 		IAVLFastNodes: true,
 		LogLevel:      "warn",
 		MaxBlockBytes: 22020096,
@@ -93,6 +97,7 @@ func benchNodeConfig(timeoutCommit time.Duration, minGasPrices string, pprofAddr
 		}
 		appCfg.Mempool.MaxTxs = s.AppMempoolMax
 		appCfg.Pruning = s.Pruning
+		appCfg.AppDBBackend = s.AppDBBackend
 		appCfg.IAVLDisableFastNode = !s.IAVLFastNodes
 		appCfg.Telemetry.Enabled = false
 		appCfg.API.MaxOpenConnections = 2000
