@@ -479,7 +479,9 @@ func (b *Bench) startNode(ctx context.Context) error {
 		return err
 	}
 	b.rpc.http.CloseIdleConnections()
-	return nil
+	// The SDK starts its gRPC and REST servers next to CometBFT, so the
+	// first block can come before they listen.
+	return waitListening(ctx, serviceStartTimeout, b.node.info.GRPC, b.node.info.REST)
 }
 
 func (b *Bench) attachObserver(ctx context.Context) error {

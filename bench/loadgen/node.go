@@ -233,6 +233,34 @@ func checkPortsFree(addrs ...string) error {
 	return nil
 }
 
+// serviceStartTimeout bounds how long a started node may take to open its
+// gRPC and REST ports after its first block.
+const serviceStartTimeout = 30 * time.Second
+
+// waitListening waits until every address accepts TCP connections.
+func waitListening(ctx context.Context, timeout time.Duration, addrs ...string) error {
+	deadline := time.Now().Add(timeout)
+	for _, a := range addrs {
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "tcp://"), "http://")
+		for {
+			c, err := net.DialTimeout("tcp", a, time.Second)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s not listening %s after the node's first block: %w", a, timeout, err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
 // nodeAddrs lists what node i of a devnet with opts listens on.
 func nodeAddrs(n devnet.Node, pprof string) []string {
 	out := []string{n.P2P, n.RPC, n.GRPC, n.REST}
