@@ -1,7 +1,9 @@
 package loadgen
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"testing"
 	"time"
 
@@ -85,4 +87,19 @@ func TestEvaluateReportsFailures(t *testing.T) {
 	require.Equal(t, "FAIL", byName["2. w >= 0.8x bank-send"].Result)
 	require.Equal(t, "PASS", byName["3a. bank-send >= 500 committed tx/s"].Result)
 	require.Equal(t, "PASS", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
+}
+
+func TestWaitListening(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := l.Addr().String()
+	if err := waitListening(context.Background(), time.Second, open, "http://"+open); err != nil {
+		t.Fatalf("listening address: %v", err)
+	}
+	l.Close()
+	if err := waitListening(context.Background(), 300*time.Millisecond, open); err == nil {
+		t.Fatal("a closed port must time out")
+	}
 }
