@@ -129,7 +129,10 @@ func FullConfig() Config {
 	c.SaturationDuration = 10 * time.Second
 	c.RateDuration = 20 * time.Second
 	c.Backlog = 6000
-	c.QueryDuration = 4 * time.Second
+	// 8 s per measurement: a LevelDB compaction (0.5-2 s on this machine)
+	// landing in a 4 s window moved p99 and REST/gRPC ratios by 2x between
+	// otherwise identical runs.
+	c.QueryDuration = 8 * time.Second
 	c.QueryClients = []int{1, 8, 32}
 	c.QuerySize = 100_000
 	c.GrowthItems = 5_000
