@@ -11,8 +11,8 @@ import (
 // LevelDB caches of the application database. goleveldb's defaults (8 MiB
 // of block cache, 4 MiB write buffer) are sized for a small key-value store:
 // with a few hundred thousand consents and records in state, every IAVL
-// fast-node iterator a query opens (CheckAccess opens three, a record list
-// one) misses the block cache and decompresses its blocks again. 128 MiB
+// fast-node iterator a query opens (CheckAccess and a record list open
+// one each) misses the block cache and decompresses its blocks again. 128 MiB
 // holds the hot part of a consortium's state; see docs/performance.md.
 const (
 	appDBBlockCache  = 128 << 20
