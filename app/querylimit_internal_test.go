@@ -49,14 +49,7 @@ func TestQueryWorkersBoundConcurrency(t *testing.T) {
 func TestQueryWorkersServeInArrivalOrder(t *testing.T) {
 	l := newQueryLimiter(1)
 	defer l.close()
-	release := make(chan struct{})
-	started := make(chan struct{})
-	go l.do(context.Background(), func() (any, error) { //nolint:errcheck // the blocker's answer does not matter
-		close(started)
-		<-release
-		return nil, nil
-	})
-	<-started
+	release := occupyWorker(l)
 	var mu sync.Mutex
 	var order []int
 	var wg sync.WaitGroup
@@ -71,7 +64,7 @@ func TestQueryWorkersServeInArrivalOrder(t *testing.T) {
 		})
 		time.Sleep(20 * time.Millisecond) // let query i queue before i+1
 	}
-	close(release)
+	release()
 	wg.Wait()
 	require.Equal(t, []int{0, 1, 2, 3, 4}, order)
 }
@@ -82,20 +75,13 @@ func TestQueryWorkersServeInArrivalOrder(t *testing.T) {
 func TestQueryWorkersGiveUpWithTheClient(t *testing.T) {
 	l := newQueryLimiter(1)
 	defer l.close()
-	release := make(chan struct{})
-	started := make(chan struct{})
-	go l.do(context.Background(), func() (any, error) { //nolint:errcheck // the blocker's answer does not matter
-		close(started)
-		<-release
-		return nil, nil
-	})
-	<-started
+	release := occupyWorker(l)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 	var ran atomic.Bool
 	_, err := l.do(ctx, func() (any, error) { ran.Store(true); return nil, nil })
 	require.Equal(t, codes.DeadlineExceeded, status.Code(err))
-	close(release)
+	release()
 
 	_, err = l.do(context.Background(), func() (any, error) { panic("boom") })
 	require.Equal(t, codes.Internal, status.Code(err))
@@ -133,4 +119,17 @@ func TestQueryWorkersSetting(t *testing.T) {
 	require.Equal(t, -1, queryWorkers(mapOptions{FlagQueryWorkers: -7}))
 	require.Equal(t, 6, queryWorkers(mapOptions{FlagQueryWorkers: "6"}), "as viper reads it from TOML or a flag")
 	require.GreaterOrEqual(t, DefaultQueryWorkers(), 4)
+}
+
+// occupyWorker runs a query that holds a worker until release is called.
+func occupyWorker(l *queryLimiter) (release func()) {
+	hold := make(chan struct{})
+	started := make(chan struct{})
+	go l.do(context.Background(), func() (any, error) { //nolint:errcheck // the blocker's answer does not matter
+		close(started)
+		<-hold
+		return nil, nil
+	})
+	<-started
+	return func() { close(hold) }
 }
