@@ -54,6 +54,11 @@ func TestLocalnetHome(t *testing.T) {
 
 	cfg := readCometConfig(t, home)
 	require.Equal(t, time.Second, cfg.Consensus.TimeoutCommit, "timeout_commit is written explicitly")
+	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(appToml), "[carechain]\n", "app.toml has Carechain's section")
+	require.Contains(t, string(appToml), "query-workers = 0\n")
+	require.Contains(t, string(appToml), `minimum-gas-prices = "0.0025ucare"`, "and the SDK's")
 
 	// Every demo key is in the test keyring, and the funded ones are funded.
 	cdc := app.NewCarechainApp(log.NewNopLogger(), dbm.NewMemDB(), nil, false, app.EmptyAppOptions{}).AppCodec()

@@ -321,7 +321,11 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 			opts.ConfigureNode(i, cfg, appCfg)
 		}
 		cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), appCfg)
+		// Carechain's app.toml, [carechain] section included, whichever
+		// template the calling process has set (carechaind's root command
+		// sets this one).
+		serverconfig.SetConfigTemplate(app.AppConfigTemplate)
+		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), app.AppConfig{Config: *appCfg})
 		if err := writeClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, net.Nodes[i].RPC); err != nil {
 			return nil, err
 		}

@@ -94,34 +94,6 @@ func initCometConfig() *cmtcfg.Config {
 	return cfg
 }
 
-// AppConfig is app.toml: the SDK's settings and Carechain's [carechain]
-// section.
-type AppConfig struct {
-	serverconfig.Config `mapstructure:",squash"`
-
-	Carechain CarechainConfig `mapstructure:"carechain"`
-}
-
-// CarechainConfig is app.toml's [carechain] section.
-type CarechainConfig struct {
-	// QueryWorkers: see app.FlagQueryWorkers.
-	QueryWorkers int `mapstructure:"query-workers"`
-}
-
-const carechainConfigTemplate = `
-###############################################################################
-###                           Carechain                                     ###
-###############################################################################
-
-[carechain]
-
-# How many worker goroutines run the node's gRPC and REST queries, first come
-# first served (queries beyond that wait their turn). 0: twice the CPUs, at
-# least 4. -1: no workers, every query runs on its own goroutine (the SDK's
-# behaviour). See docs/performance.md.
-query-workers = {{ .Carechain.QueryWorkers }}
-`
-
 // initAppConfig returns the app.toml template and defaults for new homes.
 func initAppConfig() (string, any) {
 	cfg := serverconfig.DefaultConfig()
@@ -129,7 +101,7 @@ func initAppConfig() (string, any) {
 	cfg.MinGasPrices = DefaultMinGasPrices
 	cfg.StateSync.SnapshotInterval = 1000
 	cfg.StateSync.SnapshotKeepRecent = 2
-	return serverconfig.DefaultConfigTemplate + carechainConfigTemplate, AppConfig{Config: *cfg}
+	return app.AppConfigTemplate, app.AppConfig{Config: *cfg}
 }
 
 func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *app.CarechainApp) {
