@@ -7,11 +7,11 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"io"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
+	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"github.com/cosmos/gogoproto/proto"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"

@@ -298,6 +298,10 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 		return nil, err
 	}
 
+	// Carechain's app.toml, [carechain] section included, whichever
+	// template the calling process has set (carechaind's root command sets
+	// this one).
+	serverconfig.SetConfigTemplate(app.AppConfigTemplate)
 	for i := 0; i < opts.NumValidators; i++ {
 		home := opts.nodeHome(i)
 		// Each node's test keyring holds its own operator key and every demo
@@ -321,10 +325,6 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 			opts.ConfigureNode(i, cfg, appCfg)
 		}
 		cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), cfg)
-		// Carechain's app.toml, [carechain] section included, whichever
-		// template the calling process has set (carechaind's root command
-		// sets this one).
-		serverconfig.SetConfigTemplate(app.AppConfigTemplate)
 		serverconfig.WriteConfigFile(filepath.Join(home, "config", "app.toml"), app.AppConfig{Config: *appCfg})
 		if err := writeClientConfig(filepath.Join(home, "config", "client.toml"), opts.ChainID, net.Nodes[i].RPC); err != nil {
 			return nil, err

@@ -2,10 +2,12 @@ package keeper
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -172,7 +174,6 @@ func (k Keeper) candidates(ctx context.Context, req types.AccessRequest, activeO
 	}
 
 	var out []candidate
-	sorted := true
 	rng := collections.NewPrefixedTripleRange[sdk.AccAddress, []byte, uint64](req.Patient)
 	iter, err := k.ActiveConsents.Iterate(ctx, rng)
 	if err != nil {
@@ -198,24 +199,15 @@ func (k Keeper) candidates(ctx context.Context, req types.AccessRequest, activeO
 		} else if !bytes.Equal(gk, account) {
 			continue
 		}
-		if n := len(out); n > 0 && candidateLess(c, out[n-1]) {
-			sorted = false
-		}
 		out = append(out, c)
 	}
-	if !sorted {
-		// The index orders grantee keys by length first; the decision
-		// weighs them by kind and organization id.
-		sort.SliceStable(out, func(i, j int) bool { return candidateLess(out[i], out[j]) })
-	}
+	// The index orders grantee keys by length first; the decision weighs
+	// them by the accessor's address ("" sorts first), then organization
+	// id, then consent id.
+	slices.SortFunc(out, func(a, b candidate) int {
+		return cmp.Or(strings.Compare(a.org, b.org), cmp.Compare(a.id, b.id))
+	})
 	return out, nil
-}
-
-func candidateLess(a, b candidate) bool {
-	if a.org != b.org {
-		return a.org < b.org // "" (the accessor's address) first
-	}
-	return a.id < b.id
 }
 
 // evaluation accumulates what the candidate consents say.

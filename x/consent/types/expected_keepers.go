@@ -12,7 +12,6 @@ import (
 // organizations an account acts for, and whether they are ACTIVE.
 type RegistryKeeper interface {
 	GetOrganization(ctx context.Context, id string) (registrytypes.Organization, error)
-	MemberOrganizationIDs(ctx context.Context, addr sdk.AccAddress) ([]string, error)
 	ActiveOrganizationsWithRole(ctx context.Context, addr sdk.AccAddress, role registrytypes.Role) ([]registrytypes.Organization, error)
 	IsActiveMember(ctx context.Context, orgID string, addr sdk.AccAddress) (bool, error)
 }
