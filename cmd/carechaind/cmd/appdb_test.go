@@ -1,0 +1,86 @@
+package cmd
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/stretchr/testify/require"
+	"github.com/syndtr/goleveldb/leveldb/util"
+)
+
+// An application.db written by a node with goleveldb's default options (any
+// carechaind before the larger tables, or another tool) opens with
+// openAppDB's options with every key intact, takes writes, and opens again
+// with the defaults: an operator can upgrade and roll back the binary.
+func TestOpenAppDBKeepsExistingDatabase(t *testing.T) {
+	home := t.TempDir()
+	dataDir := filepath.Join(home, "data")
+
+	key := func(i int) []byte { return []byte(fmt.Sprintf("s/k:records/%08d", i)) }
+	value := func(i, gen int) []byte { return bytes.Repeat([]byte{byte(i), byte(gen)}, 100) }
+	write := func(db dbm.DB, from, to, gen int) {
+		t.Helper()
+		b := db.NewBatch()
+		for i := from; i < to; i++ {
+			require.NoError(t, b.Set(key(i), value(i, gen)))
+			if i%5_000 == 4_999 {
+				require.NoError(t, b.Write())
+				require.NoError(t, b.Close())
+				b = db.NewBatch()
+			}
+		}
+		require.NoError(t, b.Write())
+		require.NoError(t, b.Close())
+	}
+	verify := func(db dbm.DB, want map[int]int) {
+		t.Helper()
+		it, err := db.Iterator(nil, nil)
+		require.NoError(t, err)
+		n := 0
+		for ; it.Valid(); it.Next() {
+			var i int
+			_, err := fmt.Sscanf(string(it.Key()), "s/k:records/%08d", &i)
+			require.NoError(t, err)
+			gen, ok := want[i]
+			require.True(t, ok, "unexpected key %q", it.Key())
+			require.Equal(t, value(i, gen), it.Value(), "key %d", i)
+			n++
+		}
+		require.NoError(t, it.Error())
+		require.NoError(t, it.Close())
+		require.Equal(t, len(want), n)
+	}
+
+	// Written with cosmos-db's goleveldb defaults (2 MiB tables).
+	old, err := dbm.NewGoLevelDB("application", dataDir, nil)
+	require.NoError(t, err)
+	want := map[int]int{}
+	write(old, 0, 40_000, 1)
+	for i := 0; i < 40_000; i++ {
+		want[i] = 1
+	}
+	require.NoError(t, old.Close())
+
+	db, err := openAppDB(home, dbm.GoLevelDBBackend)
+	require.NoError(t, err)
+	verify(db, want)
+	// Overwrite half, add as many again.
+	write(db, 20_000, 60_000, 2)
+	for i := 20_000; i < 60_000; i++ {
+		want[i] = 2
+	}
+	// Rewrite every table with openAppDB's table sizes.
+	gl, ok := db.(*dbm.GoLevelDB)
+	require.True(t, ok, "openAppDB(goleveldb) returned %T", db)
+	require.NoError(t, gl.DB().CompactRange(util.Range{}))
+	verify(db, want)
+	require.NoError(t, db.Close())
+
+	back, err := dbm.NewGoLevelDB("application", dataDir, nil)
+	require.NoError(t, err)
+	verify(back, want)
+	require.NoError(t, back.Close())
+}
