@@ -106,6 +106,10 @@ type Config struct {
 	// (baseline saturation), cpu-healthcare-mix.pprof (mix saturation) and
 	// cpu-query-grpc-32.pprof (32 gRPC query clients).
 	ProfileDir string
+	// ProfileRounds profiles every saturation round, not only the first
+	// (cpu-<workload>-r<N>.pprof for rounds after the first): the node's
+	// profile late in a run next to its profile early on.
+	ProfileRounds bool
 
 	Log io.Writer
 }
@@ -264,11 +268,10 @@ func (b *Bench) selectWorkloads() error {
 	for _, n := range b.cfg.Workloads {
 		pickW[n] = true
 	}
-	if pickW["all"] {
-		pickW = map[string]bool{}
-	}
+	allW := len(pickW) == 0 || pickW["all"]
+	delete(pickW, "all")
 	for _, w := range Workloads() {
-		if len(pickW) == 0 || pickW[w.Name] || w.Name == BaselineWorkload {
+		if allW || pickW[w.Name] || w.Name == BaselineWorkload {
 			b.ws = append(b.ws, w)
 			delete(pickW, w.Name)
 		}
@@ -286,11 +289,10 @@ func (b *Bench) selectWorkloads() error {
 	if pickQ["none"] {
 		return nil
 	}
-	if pickQ["all"] {
-		pickQ = map[string]bool{}
-	}
+	allQ := len(pickQ) == 0 || pickQ["all"]
+	delete(pickQ, "all")
 	for _, q := range Queries() {
-		if len(pickQ) == 0 || pickQ[q.Name] {
+		if allQ || pickQ[q.Name] {
 			b.qs = append(b.qs, q)
 			delete(pickQ, q.Name)
 		}
@@ -618,8 +620,10 @@ func (b *Bench) throughput(ctx context.Context) error {
 				streams = append(streams, st)
 			}
 			p := phase{name: fmt.Sprintf("%s saturation (round %d)", e.name, r+1), streams: streams, duration: b.cfg.SaturationDuration, backlog: b.cfg.Backlog}
-			if r == 0 {
-				p.during = b.profile(strings.ReplaceAll(e.name, " ", "-"), b.cfg.SaturationDuration)
+			if label := strings.ReplaceAll(e.name, " ", "-"); r == 0 {
+				p.during = b.profile(label, b.cfg.SaturationDuration)
+			} else if b.cfg.ProfileRounds {
+				p.during = b.profile(fmt.Sprintf("%s-r%d", label, r+1), b.cfg.SaturationDuration)
 			}
 			b.logf("%s: saturation for %s (round %d of %d)", e.name, b.cfg.SaturationDuration, r+1, rounds)
 			b.quiesce(ctx, p.name)

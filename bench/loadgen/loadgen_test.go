@@ -103,3 +103,55 @@ func TestWaitListening(t *testing.T) {
 		t.Fatal("a closed port must time out")
 	}
 }
+
+// --workloads and --queries select exactly what they name (plus the
+// bank-send baseline): a name early in the registry must not select every
+// workload registered after it.
+func TestSelectWorkloadsPicksOnlyTheNamed(t *testing.T) {
+	registryMu.Lock()
+	savedW, savedQ := workloads, queries
+	workloads, queries = map[string]*Workload{}, map[string]*Query{}
+	for _, n := range []string{BaselineWorkload, "claim-submit", "record-create", "registry-set-key", "study-enroll"} {
+		workloads[n] = &Workload{Name: n}
+	}
+	for _, n := range []string{"check-access", "encryption-key", "patient-records"} {
+		queries[n] = &Query{Name: n}
+	}
+	registryMu.Unlock()
+	t.Cleanup(func() {
+		registryMu.Lock()
+		workloads, queries = savedW, savedQ
+		registryMu.Unlock()
+	})
+
+	names := func(b *Bench) (ws, qs []string) {
+		for _, w := range b.ws {
+			ws = append(ws, w.Name)
+		}
+		for _, q := range b.qs {
+			qs = append(qs, q.Name)
+		}
+		return ws, qs
+	}
+	for _, tc := range []struct {
+		workloads, queries []string
+		wantW, wantQ       []string
+	}{
+		{[]string{"record-create"}, []string{"check-access"}, []string{BaselineWorkload, "record-create"}, []string{"check-access"}},
+		{[]string{BaselineWorkload}, []string{"none"}, []string{BaselineWorkload}, nil},
+		{[]string{"claim-submit", "study-enroll"}, []string{"encryption-key"}, []string{BaselineWorkload, "claim-submit", "study-enroll"}, []string{"encryption-key"}},
+		{nil, nil, []string{BaselineWorkload, "claim-submit", "record-create", "registry-set-key", "study-enroll"}, []string{"check-access", "encryption-key", "patient-records"}},
+		{[]string{"all"}, []string{"all"}, []string{BaselineWorkload, "claim-submit", "record-create", "registry-set-key", "study-enroll"}, []string{"check-access", "encryption-key", "patient-records"}},
+	} {
+		b := &Bench{cfg: Config{Workloads: tc.workloads, Queries: tc.queries}}
+		require.NoError(t, b.selectWorkloads(), "%v %v", tc.workloads, tc.queries)
+		ws, qs := names(b)
+		require.Equal(t, tc.wantW, ws, "--workloads %v", tc.workloads)
+		require.Equal(t, tc.wantQ, qs, "--queries %v", tc.queries)
+	}
+
+	b := &Bench{cfg: Config{Workloads: []string{"no-such"}}}
+	require.ErrorContains(t, b.selectWorkloads(), `unknown workload "no-such"`)
+	b = &Bench{cfg: Config{Queries: []string{"no-such"}}}
+	require.ErrorContains(t, b.selectWorkloads(), `unknown query "no-such"`)
+}

@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string) error {
 	home := fs.String("home", "", "node home (default: a new temporary directory, removed afterwards)")
 	keep := fs.Bool("keep-home", false, "keep the node home and log")
 	profile := fs.String("profile-dir", "", "write CPU profiles of the node (bank-send and mix saturation, 32 gRPC query clients) into this directory")
+	profileRounds := fs.Bool("profile-rounds", false, "with --profile-dir, profile every saturation round, not only the first (cpu-<workload>-r<N>.pprof)")
 	strict := fs.Bool("strict", false, "exit with status 3 if any acceptance check fails")
 
 	cfg := loadgen.FullConfig()
@@ -99,6 +100,7 @@ func run(ctx context.Context, args []string) error {
 	cfg.Home = *home
 	cfg.KeepHome = *keep
 	cfg.ProfileDir = *profile
+	cfg.ProfileRounds = *profileRounds
 	cfg.Workloads = splitList(*workloads)
 	cfg.Queries = splitList(*queries)
 	cfg.Log = os.Stderr
