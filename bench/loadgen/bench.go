@@ -102,9 +102,9 @@ type Config struct {
 	// removed afterwards unless KeepHome.
 	Home     string
 	KeepHome bool
-	// ProfileDir, if set, receives CPU profiles of the node: cpu-bank-send.pprof
-	// (baseline saturation), cpu-healthcare-mix.pprof (mix saturation) and
-	// cpu-query-grpc-32.pprof (32 gRPC query clients).
+	// ProfileDir, if set, receives CPU profiles of the node: cpu-<workload>.pprof
+	// (round 1 of every saturation run, cpu-healthcare-mix.pprof for the mix)
+	// and cpu-query-grpc-32.pprof (32 gRPC query clients).
 	ProfileDir string
 	// ProfileRounds profiles every saturation round, not only the first
 	// (cpu-<workload>-r<N>.pprof for rounds after the first): the node's

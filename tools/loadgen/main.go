@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string) error {
 	queries := fs.String("queries", "", "comma-separated queries (default: all; none skips the query measurements)")
 	home := fs.String("home", "", "node home (default: a new temporary directory, removed afterwards)")
 	keep := fs.Bool("keep-home", false, "keep the node home and log")
-	profile := fs.String("profile-dir", "", "write CPU profiles of the node (bank-send and mix saturation, 32 gRPC query clients) into this directory")
+	profile := fs.String("profile-dir", "", "write CPU profiles of the node (round 1 of every saturation run, 32 gRPC query clients) into this directory")
 	profileRounds := fs.Bool("profile-rounds", false, "with --profile-dir, profile every saturation round, not only the first (cpu-<workload>-r<N>.pprof)")
 	strict := fs.Bool("strict", false, "exit with status 3 if any acceptance check fails")
 
