@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -264,43 +265,45 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 }
 
 func (b *Bench) selectWorkloads() error {
-	pickW := map[string]bool{}
-	for _, n := range b.cfg.Workloads {
-		pickW[n] = true
-	}
-	allW := len(pickW) == 0 || pickW["all"]
-	delete(pickW, "all")
-	for _, w := range Workloads() {
-		if allW || pickW[w.Name] || w.Name == BaselineWorkload {
-			b.ws = append(b.ws, w)
-			delete(pickW, w.Name)
-		}
-	}
+	var unknown string
+	b.ws, unknown = pickNamed(b.cfg.Workloads, Workloads(), func(w *Workload) string { return w.Name }, BaselineWorkload)
 	if len(b.ws) == 0 || b.ws[0].Name != BaselineWorkload {
 		return fmt.Errorf("the baseline workload %q is not registered", BaselineWorkload)
 	}
-	for n := range pickW {
-		return fmt.Errorf("unknown workload %q", n)
+	if unknown != "" {
+		return fmt.Errorf("unknown workload %q", unknown)
 	}
-	pickQ := map[string]bool{}
-	for _, n := range b.cfg.Queries {
-		pickQ[n] = true
-	}
-	if pickQ["none"] {
+	if slices.Contains(b.cfg.Queries, "none") {
 		return nil
 	}
-	allQ := len(pickQ) == 0 || pickQ["all"]
-	delete(pickQ, "all")
-	for _, q := range Queries() {
-		if allQ || pickQ[q.Name] {
-			b.qs = append(b.qs, q)
-			delete(pickQ, q.Name)
-		}
-	}
-	for n := range pickQ {
-		return fmt.Errorf("unknown query %q", n)
+	if b.qs, unknown = pickNamed(b.cfg.Queries, Queries(), func(q *Query) string { return q.Name }, ""); unknown != "" {
+		return fmt.Errorf("unknown query %q", unknown)
 	}
 	return nil
+}
+
+// pickNamed returns the members of registered (in their order) that names
+// selects, and a name that matched nothing ("" if none). No names, or
+// "all" among them, selects every member; always, if not empty, is selected
+// whatever the names.
+func pickNamed[T any](names []string, registered []T, name func(T) string, always string) ([]T, string) {
+	pick := map[string]bool{}
+	for _, n := range names {
+		pick[n] = true
+	}
+	all := len(pick) == 0 || pick["all"]
+	delete(pick, "all")
+	var out []T
+	for _, r := range registered {
+		if n := name(r); all || pick[n] || (always != "" && n == always) {
+			out = append(out, r)
+			delete(pick, n)
+		}
+	}
+	for n := range pick {
+		return out, n
+	}
+	return out, ""
 }
 
 func (b *Bench) setup(ctx context.Context) error {
