@@ -119,6 +119,7 @@ func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *ap
 
 	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, ac.newApp, ac.appExport, server.StartCmdOptions{DBOpener: openAppDB})
 	replaceVersionCommand(rootCmd)
+	tuneStartGC(rootCmd)
 
 	keysCmd := keys.Commands()
 	keysCmd.AddCommand(NewKeysEncryptionKeyCmd())
