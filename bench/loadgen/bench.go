@@ -486,6 +486,7 @@ func (b *Bench) startNode(ctx context.Context) error {
 	if err := b.node.start(ctx, b.rpc); err != nil {
 		return err
 	}
+	b.res.Node.GC = gcSetting(b.node.log)
 	b.rpc.http.CloseIdleConnections()
 	// The SDK starts its gRPC and REST servers next to CometBFT, so the
 	// first block can come before they listen.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -154,4 +156,19 @@ func TestSelectWorkloadsPicksOnlyTheNamed(t *testing.T) {
 	require.ErrorContains(t, b.selectWorkloads(), `unknown workload "no-such"`)
 	b = &Bench{cfg: Config{Queries: []string{"no-such"}}}
 	require.ErrorContains(t, b.selectWorkloads(), `unknown query "no-such"`)
+}
+
+func TestGCSettingReadsTheNodeLog(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	const want = "GOGC=300 (carechaind default; set GOGC to change), memory limit 12052 MiB (half of the memory available; set GOMEMLIMIT to change)"
+	coloured := "\x1b[90m11:19PM\x1b[0m \x1b[32mINF\x1b[0m \x1b[1mgarbage collector: " + want + "\x1b[0m \x1b[36mmodule=\x1b[0mserver\nnext line\n"
+	require.Equal(t, want, gcSetting(write("coloured.log", "first line\n"+coloured)))
+	require.Equal(t, want, gcSetting(write("plain.log", "11:19PM INF garbage collector: "+want+" module=server\n")))
+	require.Empty(t, gcSetting(write("none.log", "11:19PM INF starting node module=server\n")))
+	require.Empty(t, gcSetting(filepath.Join(dir, "absent.log")))
 }

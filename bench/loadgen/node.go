@@ -44,6 +44,9 @@ type NodeSettings struct {
 	MaxBlockBytes  int64  `json:"max_block_bytes"`
 	MaxBlockGas    int64  `json:"max_block_gas"`
 	PprofListening bool   `json:"pprof"`
+	// GC is what the node's garbage collector runs with, as carechaind
+	// start logs it ("GOGC=300 (carechaind default ...), memory limit ...").
+	GC string `json:"gc,omitempty"`
 }
 
 // benchNodeConfig returns the devnet ConfigureNode hook for benchmark nodes
@@ -212,6 +215,30 @@ func tail(path string, lines int) string {
 		parts = parts[len(parts)-lines:]
 	}
 	return string(bytes.Join(parts, []byte("\n")))
+}
+
+// gcSetting returns what the node logged about its garbage collector
+// ("garbage collector: ..." at start), or "" if it has not.
+func gcSetting(logPath string) string {
+	bz, err := os.ReadFile(logPath) //nolint:gosec // the node's own log
+	if err != nil {
+		return ""
+	}
+	const marker = "garbage collector: "
+	i := bytes.Index(bz, []byte(marker))
+	if i < 0 {
+		return ""
+	}
+	line := bz[i+len(marker):]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	for _, end := range []string{"\x1b[", " module="} { // the plain log format, coloured or not
+		if j := bytes.Index(line, []byte(end)); j >= 0 {
+			line = line[:j]
+		}
+	}
+	return string(bytes.TrimSpace(line))
 }
 
 // checkPortsFree fails if any of the node's listen addresses is taken (a

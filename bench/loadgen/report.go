@@ -154,6 +154,9 @@ func (r *Results) PrintTable(w io.Writer) {
 		r.Mode, r.StartedAt.Format("2006-01-02 15:04 MST"), r.Machine.CPUs, r.Machine.LoadAvgStart, r.Machine.LoadAvgEnd, r.Machine.Commit)
 	fmt.Fprintf(w, "node: %d validator, timeout_commit %s, indexer %s, mempool %d txs (recheck %v, app mempool %d), min gas price %s, pruning %s\n",
 		r.Node.Validators, r.Node.TimeoutCommit, r.Node.TxIndexer, r.Node.MempoolSize, r.Node.Recheck, r.Node.AppMempoolMax, r.Node.MinGasPrices, r.Node.Pruning)
+	if r.Node.GC != "" {
+		fmt.Fprintf(w, "node garbage collector: %s\n", r.Node.GC)
+	}
 	fmt.Fprintf(w, "latency: %s\n\n", r.LatencyDefinition)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
