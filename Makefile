@@ -146,7 +146,7 @@ BENCH_RESULTS := $(CURDIR)/bench/results
 BENCH_SELECTION := --workloads claim-submit,consent-grant,record-access,record-create,study-enroll \
 	--queries check-access,patient-records
 
-## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 9 min); prints a table, writes bench/results/latest.json
+## bench: throughput, latency, queries and state growth on a fresh single-validator chain (about 16 min); prints a table, writes bench/results/latest.json
 bench: build loadgen
 	$(BUILDDIR)/loadgen run --binary $(BUILDDIR)/$(BINARY) --out $(BENCH_RESULTS)/latest.json \
 		--profile-dir $(BENCH_RESULTS) $(BENCH_SELECTION) $(LOADGEN_FLAGS)

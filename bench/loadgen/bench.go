@@ -131,8 +131,16 @@ func FullConfig() Config {
 	c.Mode = "full"
 	c.Lanes = 64
 	c.Rounds = 3
-	c.SaturationDuration = 10 * time.Second
-	c.RateDuration = 20 * time.Second
+	// The block interval new production homes get (`carechaind init`:
+	// cmd.DefaultTimeoutCommit, 2 s), so that
+	// criterion 3's "p99 at most twice the block interval" is measured on
+	// the block time validators run. Quick runs and make testnet keep 1 s;
+	// LOADGEN_FLAGS="--timeout-commit 1s" measures the full run at 1 s (see
+	// docs/performance.md for both). Saturation and fixed-rate runs are
+	// long enough for 8 and 15 blocks.
+	c.TimeoutCommit = 2 * time.Second
+	c.SaturationDuration = 16 * time.Second
+	c.RateDuration = 30 * time.Second
 	c.Backlog = 6000
 	// 8 s per measurement: a LevelDB compaction (0.5-2 s on this machine)
 	// landing in a 4 s window moved p99 and REST/gRPC ratios by 2x between

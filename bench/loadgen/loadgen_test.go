@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	carechaindcmd "github.com/carechain/carechain/cmd/carechaind/cmd"
 )
 
 func TestPercentilesNearestRank(t *testing.T) {
@@ -171,4 +173,11 @@ func TestGCSettingReadsTheNodeLog(t *testing.T) {
 	require.Equal(t, want, gcSetting(write("plain.log", "11:19PM INF garbage collector: "+want+" module=server\n")))
 	require.Empty(t, gcSetting(write("none.log", "11:19PM INF starting node module=server\n")))
 	require.Empty(t, gcSetting(filepath.Join(dir, "absent.log")))
+}
+
+// make bench runs at the block interval `carechaind init` gives production
+// homes; if that default changes, the benchmark must follow.
+func TestFullConfigUsesTheProductionBlockInterval(t *testing.T) {
+	require.Equal(t, carechaindcmd.DefaultTimeoutCommit, FullConfig().TimeoutCommit)
+	require.GreaterOrEqual(t, FullConfig().SaturationDuration, 8*FullConfig().TimeoutCommit, "saturation runs of at least 8 blocks")
 }

@@ -79,7 +79,7 @@ func benchNodeConfig(timeoutCommit time.Duration, minGasPrices string, pprofAddr
 		DBBackend:     "goleveldb",
 		AppDBBackend:  "goleveldb",
 		IAVLFastNodes: true,
-		LogLevel:      "warn",
+		LogLevel:      "server:info,*:warn", // server:info for the "garbage collector: ..." line (NodeSettings.GC)
 		MaxBlockBytes: 22020096,
 		MaxBlockGas:   -1,
 	}
