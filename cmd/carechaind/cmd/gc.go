@@ -151,6 +151,6 @@ func tuneStartGC(rootCmd *cobra.Command) {
 		server.GetServerContextFromCmd(cmd).Logger.Info(msg)
 		return nil
 	}
-	start.Long += "\n\nThe node sets Go's garbage collector to GOGC=300 and a soft memory limit of half the\n" +
-		"machine's (or container's) memory; GOGC and GOMEMLIMIT in the environment override either."
+	start.Long += fmt.Sprintf("\n\nThe node sets Go's garbage collector to GOGC=%d and a soft memory limit of half the\n"+
+		"machine's (or container's) memory; GOGC and GOMEMLIMIT in the environment override either.", nodeGCPercent)
 }
