@@ -56,6 +56,26 @@ func TestCommittedRateCountsOnlyTheWindowAfterItsFirstBlock(t *testing.T) {
 	require.Zero(t, committedRate(nil, nil, 0, t0))
 }
 
+// The block log's interval is between BFT times; a block's finish time runs
+// from its precommit (the next block's BFT time) to its commit event.
+func TestBlockLogIntervalsAndFinishTimes(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	blocks := []blockRecord{
+		{height: 7, header: at(0), observed: at(2800), txs: 10},
+		{height: 8, header: at(2000), observed: at(4900), txs: 20},
+		{height: 9, header: at(4500), observed: at(7000), txs: 30},
+	}
+	log := blockLog(blocks)
+	require.Len(t, log, 3)
+	require.Equal(t, []float64{0, 2000, 2500}, []float64{log[0].IntervalMs, log[1].IntervalMs, log[2].IntervalMs})
+	require.Equal(t, 800.0, log[0].FinishMs)
+	require.Equal(t, 400.0, log[1].FinishMs)
+	require.Zero(t, log[2].FinishMs, "the last block's precommit is not known")
+	require.Equal(t, []int{10, 20, 30}, []int{log[0].Txs, log[1].Txs, log[2].Txs})
+	require.Equal(t, at(2000), log[1].Time)
+}
+
 func TestMedianPhase(t *testing.T) {
 	mk := func(v float64) PhaseResult { return PhaseResult{Total: TxStats{CommittedTPS: v}} }
 	require.Equal(t, 500.0, medianPhase([]PhaseResult{mk(700), mk(300), mk(500)}).Total.CommittedTPS)

@@ -135,6 +135,25 @@ type PhaseResult struct {
 	LoadgenCPUCores float64 `json:"loadgen_cpu_cores,omitempty"`
 	// LoadAvg is the 1-minute load average when sending ended.
 	LoadAvg float64 `json:"load_avg_1m"`
+	// BlockLog is every block of a fixed-rate phase, for reading where its
+	// latency went (saturation phases leave it out).
+	BlockLog []BlockLogEntry `json:"block_log,omitempty"`
+}
+
+// BlockLogEntry is one block of a fixed-rate phase.
+type BlockLogEntry struct {
+	Height int64 `json:"height"`
+	// Time is the block's BFT time: when its predecessor was precommitted.
+	Time time.Time `json:"time"`
+	Txs  int       `json:"txs"`
+	// IntervalMs is the BFT time since the previous block's.
+	IntervalMs float64 `json:"interval_ms"`
+	// FinishMs is from the block's precommit (the next block's BFT time) to
+	// the load generator seeing the block's header event, which CometBFT
+	// fires after FinalizeBlock, Commit and the mempool's recheck: how long
+	// the node took to finish the block once it was decided. A block that
+	// finishes later than timeout_commit delays the next proposal.
+	FinishMs float64 `json:"finish_ms,omitempty"`
 }
 
 type engine struct {
@@ -569,6 +588,9 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 	total.LatencyP50Ms, total.LatencyP99Ms, total.LatencyMaxMs = percentiles(allLat)
 	res.Total = total
 	res.Blocks = blockStats(window)
+	if total.Mode == "fixed-rate" {
+		res.BlockLog = blockLog(blocks)
+	}
 
 	resync := make([]*Sender, 0, len(needResync))
 	for s := range needResync {
@@ -601,6 +623,22 @@ func committedRate(window, all []blockRecord, si int, t0 time.Time) float64 {
 		return 0
 	}
 	return float64(ok) / last.Sub(t0).Seconds()
+}
+
+// blockLog lists blocks with their intervals and finish times.
+func blockLog(blocks []blockRecord) []BlockLogEntry {
+	ms := func(d time.Duration) float64 { return round2(float64(d) / float64(time.Millisecond)) }
+	out := make([]BlockLogEntry, len(blocks))
+	for i, b := range blocks {
+		out[i] = BlockLogEntry{Height: b.height, Time: b.header, Txs: b.txs}
+		if i > 0 {
+			out[i].IntervalMs = ms(b.header.Sub(blocks[i-1].header))
+		}
+		if i+1 < len(blocks) {
+			out[i].FinishMs = ms(b.observed.Sub(blocks[i+1].header))
+		}
+	}
+	return out
 }
 
 func blockStats(window []blockRecord) BlockStats {
