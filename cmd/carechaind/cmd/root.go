@@ -71,7 +71,10 @@ func NewRootCmd() *cobra.Command {
 				return err
 			}
 			appTemplate, appConfig := initAppConfig()
-			return server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, initCometConfig())
+			if err := server.InterceptConfigsPreRunHandler(cmd, appTemplate, appConfig, initCometConfig()); err != nil {
+				return err
+			}
+			return cheapLogFilter(cmd)
 		},
 	}
 
