@@ -942,7 +942,11 @@ func (b *Bench) stopAndMeasure(context.Context) (stateSize, error) {
 	if err := b.stopNode(); err != nil {
 		return stateSize{}, err
 	}
-	return measureState(b.home, b.res.Node.AppDBBackend)
+	size, err := measureState(b.home, b.res.Node.AppDBBackend)
+	if err == nil && len(size.unpruned) > 0 {
+		b.logf("  stores that kept old versions (a version without its root, left by the node's own pruning): %s; their bytes stay in the disk figure", strings.Join(size.unpruned, ", "))
+	}
+	return size, err
 }
 
 func machine(binary string) Machine {

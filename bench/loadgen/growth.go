@@ -2,14 +2,18 @@ package loadgen
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/iavl"
 
 	"cosmossdk.io/log"
+	iavlstore "cosmossdk.io/store/iavl"
 	"cosmossdk.io/store/rootmulti"
+	storetypes "cosmossdk.io/store/types"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 
@@ -46,6 +50,9 @@ type StateGrowth struct {
 type stateSize struct {
 	disk    int64
 	logical map[string]int64
+	// unpruned names the stores that could not drop their old versions
+	// (pruneStores).
+	unpruned []string
 }
 
 // measureState measures the live state of a stopped node: it deletes every
@@ -66,10 +73,11 @@ func measureState(home, backend string) (stateSize, error) {
 		db.Close()
 		return stateSize{}, fmt.Errorf("unexpected commit multistore %T", a.CommitMultiStore())
 	}
+	var unpruned []string
 	if latest := cms.LastCommitID().Version; latest > 1 {
-		if err := cms.PruneStores(latest - 1); err != nil {
+		if unpruned, err = pruneStores(cms, a.KVStoreKeys(), latest-1); err != nil {
 			db.Close()
-			return stateSize{}, fmt.Errorf("pruning to version %d: %w", latest, err)
+			return stateSize{}, err
 		}
 	}
 	logical := map[string]int64{}
@@ -101,7 +109,38 @@ func measureState(home, backend string) (stateSize, error) {
 	if err != nil {
 		return stateSize{}, err
 	}
-	return stateSize{disk: disk, logical: logical}, nil
+	return stateSize{disk: disk, logical: logical, unpruned: unpruned}, nil
+}
+
+// pruneStores deletes every version up to and including to from each IAVL
+// store, store by store. rootmulti's PruneStores stops at the first store
+// that reports iavl.ErrVersionDoesNotExist, in map order: a node stopped
+// while its own background pruning was under way can leave a version
+// without its root in a store, and that store then refuses to prune past
+// it. Such stores keep their old versions (their bytes stay in the disk
+// figure, which can only raise the disk/logical ratio) and are returned by
+// name so that the run can say so.
+func pruneStores(cms *rootmulti.Store, keys map[string]*storetypes.KVStoreKey, to int64) ([]string, error) {
+	names := make([]string, 0, len(keys))
+	for name := range keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var unpruned []string
+	for _, name := range names {
+		st, ok := cms.GetCommitKVStore(keys[name]).(*iavlstore.Store)
+		if !ok {
+			continue
+		}
+		if err := st.DeleteVersionsTo(to); err != nil {
+			if errors.Is(err, iavl.ErrVersionDoesNotExist) {
+				unpruned = append(unpruned, name)
+				continue
+			}
+			return nil, fmt.Errorf("pruning store %s to version %d: %w", name, to, err)
+		}
+	}
+	return unpruned, nil
 }
 
 // compactApplicationDB compacts the stopped node's data/application.db
