@@ -82,12 +82,7 @@ func measureState(home, backend string) (stateSize, error) {
 	}
 	logical := map[string]int64{}
 	keys := a.KVStoreKeys()
-	names := make([]string, 0, len(keys))
-	for name := range keys {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedStoreNames(keys) {
 		store := a.CommitMultiStore().GetCommitKVStore(keys[name])
 		it := store.Iterator(nil, nil)
 		var n int64
@@ -121,13 +116,8 @@ func measureState(home, backend string) (stateSize, error) {
 // figure, which can only raise the disk/logical ratio) and are returned by
 // name so that the run can say so.
 func pruneStores(cms *rootmulti.Store, keys map[string]*storetypes.KVStoreKey, to int64) ([]string, error) {
-	names := make([]string, 0, len(keys))
-	for name := range keys {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var unpruned []string
-	for _, name := range names {
+	for _, name := range sortedStoreNames(keys) {
 		st, ok := cms.GetCommitKVStore(keys[name]).(*iavlstore.Store)
 		if !ok {
 			continue
@@ -141,6 +131,16 @@ func pruneStores(cms *rootmulti.Store, keys map[string]*storetypes.KVStoreKey, t
 		}
 	}
 	return unpruned, nil
+}
+
+// sortedStoreNames returns the names of keys in order.
+func sortedStoreNames(keys map[string]*storetypes.KVStoreKey) []string {
+	names := make([]string, 0, len(keys))
+	for name := range keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // compactApplicationDB compacts the stopped node's data/application.db
