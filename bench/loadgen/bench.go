@@ -163,16 +163,19 @@ type Results struct {
 	// Latency is measured from the first broadcast_tx_sync attempt to the
 	// moment the load generator observed the commit of the block holding
 	// the transaction (CometBFT's NewBlockHeader event).
-	LatencyDefinition string            `json:"latency_definition"`
-	Throughput        []WorkloadResult  `json:"throughput"`
-	Mixed             *WorkloadResult   `json:"healthcare_mix,omitempty"`
-	Queries           []QueryStats      `json:"queries"`
-	QueryTxLoad       *PhaseResult      `json:"query_tx_load,omitempty"`
-	StateGrowth       []StateGrowth     `json:"state_growth"`
-	Checks            []Check           `json:"checks"`
-	Notes             []string          `json:"notes,omitempty"`
-	Profiles          map[string]string `json:"cpu_profiles,omitempty"`
-	Settings          map[string]any    `json:"settings"`
+	LatencyDefinition string           `json:"latency_definition"`
+	Throughput        []WorkloadResult `json:"throughput"`
+	Mixed             *WorkloadResult  `json:"healthcare_mix,omitempty"`
+	Queries           []QueryStats     `json:"queries"`
+	QueryTxLoad       *PhaseResult     `json:"query_tx_load,omitempty"`
+	StateGrowth       []StateGrowth    `json:"state_growth"`
+	Checks            []Check          `json:"checks"`
+	Notes             []string         `json:"notes,omitempty"`
+	// Stalls are the moments the node committed no block for three block
+	// intervals or more (with --profile-dir: its goroutine stacks then).
+	Stalls   []Stall           `json:"stalls,omitempty"`
+	Profiles map[string]string `json:"cpu_profiles,omitempty"`
+	Settings map[string]any    `json:"settings"`
 }
 
 // WorkloadResult is one workload's (or the healthcare mix's) throughput
@@ -226,6 +229,9 @@ type Bench struct {
 	eng      *engine
 	res      *Results
 	profMu   sync.Mutex
+	// stopStalls stops the stall watcher of the running node and adds the
+	// stalls it saw to res; nil when none runs.
+	stopStalls func()
 }
 
 // Run executes a whole benchmark and returns its results.
@@ -266,6 +272,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	if err := b.stateGrowth(ctx); err != nil {
 		return b.res, err
 	}
+	b.stopStallWatch()
 	b.res.Machine.LoadAvgEnd = loadAvg()
 	b.res.DurationS = round2(time.Since(start).Seconds())
 	b.res.Checks = evaluate(b.res)
@@ -509,10 +516,40 @@ func (b *Bench) attachObserver(ctx context.Context) error {
 		return err
 	}
 	b.eng.observer = obs
+	b.watchStalls(obs)
 	return nil
 }
 
+// watchStalls watches the node for stalls while obs follows it; with a
+// profile directory and the node's pprof listener, it saves the node's
+// goroutine stacks during each.
+func (b *Bench) watchStalls(obs *commitObserver) {
+	w := &stallWatcher{after: stallAfter(b.cfg.TimeoutCommit), last: obs.latest, dir: b.cfg.ProfileDir, logf: b.logf}
+	if b.cfg.ProfileDir != "" && b.node.pprof != "" {
+		w.goroutines = pprofGoroutines(b.node.pprof)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.run(ctx)
+	}()
+	b.stopStalls = func() {
+		cancel()
+		<-done
+		b.res.Stalls = append(b.res.Stalls, w.recorded()...)
+	}
+}
+
+func (b *Bench) stopStallWatch() {
+	if b.stopStalls != nil {
+		b.stopStalls()
+		b.stopStalls = nil
+	}
+}
+
 func (b *Bench) stopNode() error {
+	b.stopStallWatch()
 	if b.eng != nil && b.eng.observer != nil {
 		b.eng.observer.stop()
 		b.eng.observer = nil

@@ -221,6 +221,13 @@ func (r *Results) PrintTable(w io.Writer) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+	for _, s := range r.Stalls {
+		stacks := "goroutine stacks not taken"
+		if s.Goroutines != "" {
+			stacks = "goroutine stacks in " + s.Goroutines
+		}
+		fmt.Fprintf(w, "stall: no block for %.1f s after height %d (%s UTC; %s)\n", s.WaitedS, s.AfterHeight, s.DetectedAt.Format("15:04:05"), stacks)
+	}
 	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
 		for _, p := range []PhaseResult{t.Saturation, t.AtLoad} {
 			for _, s := range p.Streams {

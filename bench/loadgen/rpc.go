@@ -241,6 +241,7 @@ type commitObserver struct {
 	mu     sync.Mutex
 	times  map[int64]time.Time
 	last   int64
+	lastAt time.Time // when last was observed
 }
 
 func newCommitObserver(ctx context.Context, rpcAddr string) (*commitObserver, error) {
@@ -269,7 +270,7 @@ func newCommitObserver(ctx context.Context, rpcAddr string) (*commitObserver, er
 			o.mu.Lock()
 			o.times[hdr.Header.Height] = at
 			if hdr.Header.Height > o.last {
-				o.last = hdr.Header.Height
+				o.last, o.lastAt = hdr.Header.Height, at
 			}
 			o.mu.Unlock()
 		}
@@ -290,6 +291,13 @@ func (o *commitObserver) lastHeight() int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.last
+}
+
+// latest returns the highest height observed and when it was observed.
+func (o *commitObserver) latest() (int64, time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.last, o.lastAt
 }
 
 func (o *commitObserver) stop() {
