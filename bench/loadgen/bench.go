@@ -524,7 +524,7 @@ func (b *Bench) attachObserver(ctx context.Context) error {
 // profile directory and the node's pprof listener, it saves the node's
 // goroutine stacks during each.
 func (b *Bench) watchStalls(obs *commitObserver) {
-	w := &stallWatcher{after: stallAfter(b.cfg.TimeoutCommit), last: obs.latest, dir: b.cfg.ProfileDir, logf: b.logf}
+	w := &stallWatcher{after: stallAfter(b.cfg.TimeoutCommit), last: obs.latest, mempool: b.rpc.numUnconfirmedTxs, dir: b.cfg.ProfileDir, logf: b.logf}
 	if b.cfg.ProfileDir != "" && b.node.pprof != "" {
 		w.goroutines = pprofGoroutines(b.node.pprof)
 	}

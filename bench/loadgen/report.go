@@ -226,7 +226,11 @@ func (r *Results) PrintTable(w io.Writer) {
 		if s.Goroutines != "" {
 			stacks = "goroutine stacks in " + s.Goroutines
 		}
-		fmt.Fprintf(w, "stall: no block for %.1f s after height %d (%s UTC; %s)\n", s.WaitedS, s.AfterHeight, s.DetectedAt.Format("15:04:05"), stacks)
+		mempool := ""
+		if s.MempoolTxs != nil {
+			mempool = fmt.Sprintf("%d transactions in the mempool; ", *s.MempoolTxs)
+		}
+		fmt.Fprintf(w, "stall: no block for %.1f s after height %d (%s UTC; %s%s)\n", s.WaitedS, s.AfterHeight, s.DetectedAt.Format("15:04:05"), mempool, stacks)
 	}
 	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
 		for _, p := range []PhaseResult{t.Saturation, t.AtLoad} {

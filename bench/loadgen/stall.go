@@ -23,6 +23,10 @@ type Stall struct {
 	// longer: the block log and the block times say how long).
 	DetectedAt time.Time `json:"detected_at"`
 	WaitedS    float64   `json:"waited_s"`
+	// MempoolTxs is how many transactions the node's mempool held then
+	// (absent if the node did not answer): CometBFT rechecks every one of
+	// them after each commit, serially.
+	MempoolTxs *int `json:"mempool_txs,omitempty"`
 	// Goroutines is the file (under --profile-dir) holding the node's
 	// goroutine stacks at that moment (pprof's debug=2 text); empty if they
 	// could not be taken.
@@ -46,8 +50,10 @@ type stallWatcher struct {
 	// goroutines fetches the node's goroutine stacks; nil: stalls are
 	// recorded without them.
 	goroutines func(ctx context.Context) ([]byte, error)
-	dir        string
-	logf       func(format string, args ...any)
+	// mempool, if set, returns how many transactions the mempool holds.
+	mempool func(ctx context.Context) (int, error)
+	dir     string
+	logf    func(format string, args ...any)
 
 	mu     sync.Mutex
 	seen   int64 // the height after which the last stall was recorded
@@ -69,10 +75,20 @@ func (w *stallWatcher) check(ctx context.Context, now time.Time) {
 		return
 	}
 	s := Stall{AfterHeight: h, DetectedAt: now.UTC(), WaitedS: round2(now.Sub(at).Seconds())}
+	mempool := ""
+	if w.mempool != nil {
+		mctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		n, err := w.mempool(mctx)
+		cancel()
+		if err == nil {
+			s.MempoolTxs = &n
+			mempool = fmt.Sprintf(", %d transactions in the mempool", n)
+		}
+	}
 	if err := w.save(ctx, &s); err != nil {
-		w.logf("no block for %.1f s after height %d; the node's goroutine stacks were not saved: %v", s.WaitedS, h, err)
+		w.logf("no block for %.1f s after height %d%s; the node's goroutine stacks were not saved: %v", s.WaitedS, h, mempool, err)
 	} else {
-		w.logf("no block for %.1f s after height %d: the node's goroutine stacks are in %s", s.WaitedS, h, filepath.Join(w.dir, s.Goroutines))
+		w.logf("no block for %.1f s after height %d%s: the node's goroutine stacks are in %s", s.WaitedS, h, mempool, filepath.Join(w.dir, s.Goroutines))
 	}
 	w.mu.Lock()
 	w.stalls = append(w.stalls, s)

@@ -34,8 +34,9 @@ func TestStallWatcherSavesStacksOncePerStall(t *testing.T) {
 			fetches++
 			return fmt.Appendf(nil, "goroutine dump %d", fetches), nil
 		},
-		dir:  dir,
-		logf: func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) },
+		mempool: func(context.Context) (int, error) { return 5800 + fetches, nil },
+		dir:     dir,
+		logf:    func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) },
 	}
 	ctx := context.Background()
 
@@ -58,13 +59,14 @@ func TestStallWatcherSavesStacksOncePerStall(t *testing.T) {
 		t.Fatalf("one stall: recorded %+v, %d dumps", got, fetches)
 	}
 	s := got[0]
-	if s.AfterHeight != 15 || s.WaitedS != 7 || !s.DetectedAt.Equal(t0.Add(17*time.Second)) || s.Goroutines != "stall-16.txt" {
+	if s.AfterHeight != 15 || s.WaitedS != 7 || !s.DetectedAt.Equal(t0.Add(17*time.Second)) || s.Goroutines != "stall-16.txt" ||
+		s.MempoolTxs == nil || *s.MempoolTxs != 5800 {
 		t.Fatalf("stall recorded as %+v", s)
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, "stall-16.txt")); err != nil || string(data) != "goroutine dump 1" {
 		t.Fatalf("stall-16.txt: %q, %v", data, err)
 	}
-	if len(logged) != 1 || !strings.Contains(logged[0], "no block for 7.0 s after height 15") || !strings.Contains(logged[0], filepath.Join(dir, "stall-16.txt")) {
+	if len(logged) != 1 || !strings.Contains(logged[0], "no block for 7.0 s after height 15, 5800 transactions in the mempool") || !strings.Contains(logged[0], filepath.Join(dir, "stall-16.txt")) {
 		t.Fatalf("log: %q", logged)
 	}
 
@@ -79,7 +81,7 @@ func TestStallWatcherSavesStacksOncePerStall(t *testing.T) {
 	// Printed under the table.
 	var out bytes.Buffer
 	(&Results{Stalls: w.recorded()}).PrintTable(&out)
-	if !strings.Contains(out.String(), "stall: no block for 7.0 s after height 15 (07:00:17 UTC; goroutine stacks in stall-16.txt)") {
+	if !strings.Contains(out.String(), "stall: no block for 7.0 s after height 15 (07:00:17 UTC; 5800 transactions in the mempool; goroutine stacks in stall-16.txt)") {
 		t.Fatalf("table does not list the stall:\n%s", out.String())
 	}
 }
@@ -97,7 +99,7 @@ func TestStallWatcherRecordsAStallWithoutStacks(t *testing.T) {
 				logf: func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }}
 			w.check(context.Background(), t0.Add(5*time.Second))
 			got := w.recorded()
-			if len(got) != 1 || got[0].AfterHeight != 3 || got[0].Goroutines != "" {
+			if len(got) != 1 || got[0].AfterHeight != 3 || got[0].Goroutines != "" || got[0].MempoolTxs != nil {
 				t.Fatalf("recorded %+v", got)
 			}
 			if len(logged) != 1 || !strings.Contains(logged[0], "were not saved") {
