@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -791,19 +790,11 @@ func (b *Bench) profile(label string, d time.Duration) func(ctx context.Context)
 }
 
 func (b *Bench) takeProfile(label string, secs int) error {
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.node.pprof, secs)
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := pprofGet(context.Background(), b.node.pprof, fmt.Sprintf("profile?seconds=%d", secs))
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
 	if err := os.MkdirAll(b.cfg.ProfileDir, 0o750); err != nil {
 		return err
 	}

@@ -241,7 +241,6 @@ type commitObserver struct {
 	mu     sync.Mutex
 	times  map[int64]time.Time
 	last   int64
-	lastAt time.Time // when last was observed
 }
 
 func newCommitObserver(ctx context.Context, rpcAddr string) (*commitObserver, error) {
@@ -270,7 +269,7 @@ func newCommitObserver(ctx context.Context, rpcAddr string) (*commitObserver, er
 			o.mu.Lock()
 			o.times[hdr.Header.Height] = at
 			if hdr.Header.Height > o.last {
-				o.last, o.lastAt = hdr.Header.Height, at
+				o.last = hdr.Header.Height
 			}
 			o.mu.Unlock()
 		}
@@ -297,7 +296,7 @@ func (o *commitObserver) lastHeight() int64 {
 func (o *commitObserver) latest() (int64, time.Time) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.last, o.lastAt
+	return o.last, o.times[o.last]
 }
 
 func (o *commitObserver) stop() {

@@ -55,25 +55,21 @@ type stallWatcher struct {
 	dir     string
 	logf    func(format string, args ...any)
 
-	mu     sync.Mutex
-	seen   int64 // the height after which the last stall was recorded
+	seen int64 // the height after which the last stall was recorded (check's own)
+
+	mu     sync.Mutex // guards stalls, which recorded reads from another goroutine
 	stalls []Stall
 }
 
 // check records a stall if the node has committed nothing for w.after by
-// now, unless the stall after that height is already recorded.
+// now, unless the stall after that height is already recorded. It is called
+// from one goroutine at a time (run's).
 func (w *stallWatcher) check(ctx context.Context, now time.Time) {
 	h, at := w.last()
-	if h == 0 || at.IsZero() || now.Sub(at) < w.after {
+	if h == 0 || at.IsZero() || now.Sub(at) < w.after || h == w.seen {
 		return
 	}
-	w.mu.Lock()
-	done := h == w.seen
 	w.seen = h
-	w.mu.Unlock()
-	if done {
-		return
-	}
 	s := Stall{AfterHeight: h, DetectedAt: now.UTC(), WaitedS: round2(now.Sub(at).Seconds())}
 	mempool := ""
 	if w.mempool != nil {
@@ -141,18 +137,29 @@ func pprofGoroutines(addr string) func(ctx context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {
 		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/goroutine?debug=2", nil)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := pprofGet(ctx, addr, "goroutine?debug=2")
 		if err != nil {
 			return nil, err
 		}
 		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
-		}
 		return io.ReadAll(resp.Body)
 	}
+}
+
+// pprofGet asks a node's pprof listener (host:port) for /debug/pprof/<what>
+// and returns the response if it is 200 OK; the caller closes its body.
+func pprofGet(ctx context.Context, addr, what string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/"+what, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return resp, nil
 }
