@@ -119,8 +119,8 @@ type node struct {
 
 func (n *node) rpc() string { return n.info.RPC }
 
-// start runs carechaind start and waits until the node commits a block
-// above the height it had.
+// start runs carechaind start and waits until the application has
+// committed a block above the height it had (waitFirstCommit).
 func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 	logFile, err := os.OpenFile(n.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -141,18 +141,41 @@ func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 		logFile.Close()
 	}()
 
-	deadline := time.Now().Add(firstBlockTimeout)
+	err = waitFirstCommit(ctx, rpc, n.exited, firstBlockTimeout)
+	switch {
+	case errors.Is(err, errNodeExited):
+		return fmt.Errorf("%s %w; log tail:\n%s", n.info.Moniker, err, tail(n.log, 20))
+	case errors.Is(err, errNoCommit):
+		return fmt.Errorf("%s %w within %s; log tail:\n%s", n.info.Moniker, err, firstBlockTimeout, tail(n.log, 20))
+	}
+	return err
+}
+
+var (
+	errNodeExited = errors.New("exited during start-up")
+	errNoCommit   = errors.New("committed no block")
+)
+
+// waitFirstCommit waits until the application behind rpc has committed a
+// block in this process: its abci_info height rises above the first one it
+// reports (and is at least 2, so that a fresh chain is past InitChain and
+// its first block). It polls the application, not CometBFT's status: status
+// counts a block once it is stored, before the application has executed
+// and committed it, and a query sent in between fails. exited delivers the
+// node's exit; what it delivers is put back for the node's stop.
+func waitFirstCommit(ctx context.Context, rpc *rpcClient, exited chan error, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	first := int64(-1)
 	for {
 		select {
-		case err := <-n.exited:
-			n.exited <- err
-			return fmt.Errorf("%s exited during start-up (%v); log tail:\n%s", n.info.Moniker, err, tail(n.log, 20))
+		case err := <-exited:
+			exited <- err
+			return fmt.Errorf("%w (%v)", errNodeExited, err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
-		h, err := rpc.height(ctx)
+		h, err := rpc.appHeight(ctx)
 		if err == nil {
 			if first < 0 {
 				first = h
@@ -162,7 +185,7 @@ func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s produced no block within %s; log tail:\n%s", n.info.Moniker, firstBlockTimeout, tail(n.log, 20))
+			return errNoCommit
 		}
 	}
 }

@@ -134,6 +134,25 @@ func (c *rpcClient) height(ctx context.Context) (int64, error) {
 	return int64(res.SyncInfo.LatestBlockHeight), nil
 }
 
+// appHeight is the last height the application has committed, from
+// abci_info. CometBFT's status reports a block as soon as it is stored,
+// before the application has executed and committed it; the SDK answers
+// gRPC and REST queries without a height only once Commit has returned
+// (until then, after a restart, with "context did not contain latest block
+// height"). abci_info goes through the same lock as Commit, so a height here
+// is one queries can be served at.
+func (c *rpcClient) appHeight(ctx context.Context) (int64, error) {
+	var res struct {
+		Response struct {
+			LastBlockHeight int64s `json:"last_block_height"`
+		} `json:"response"`
+	}
+	if err := c.call(ctx, "abci_info", map[string]string{}, &res); err != nil {
+		return 0, err
+	}
+	return int64(res.Response.LastBlockHeight), nil
+}
+
 func (c *rpcClient) numUnconfirmedTxs(ctx context.Context) (int, error) {
 	var res struct {
 		Total int64s `json:"total"`
