@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	rpcserver "github.com/cometbft/cometbft/rpc/jsonrpc/server"
 )
 
 // fakeNode serves abci_info with the heights of app and status with those
@@ -80,4 +82,15 @@ func TestWaitFirstCommitReportsExitAndTimeout(t *testing.T) {
 
 	err = waitFirstCommit(context.Background(), rpc, make(chan error, 1), 500*time.Millisecond)
 	require.ErrorIs(t, err, errNoCommit)
+}
+
+// The client must drop an idle connection before CometBFT's RPC server
+// does, or a broadcast can be written into a connection the server is
+// closing. The server sets no IdleTimeout, so net/http closes an idle
+// keep-alive connection after its ReadTimeout.
+func TestRPCClientDropsIdleConnectionsBeforeTheServer(t *testing.T) {
+	tr, ok := newRPCClient("http://127.0.0.1:1", 4).http.Transport.(*http.Transport)
+	require.True(t, ok)
+	require.Positive(t, tr.IdleConnTimeout)
+	require.Less(t, tr.IdleConnTimeout, rpcserver.DefaultConfig().ReadTimeout)
 }

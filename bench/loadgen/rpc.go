@@ -28,13 +28,23 @@ type rpcClient struct {
 	http *http.Client
 }
 
+// rpcIdleTimeout is how long the client keeps an idle connection. CometBFT's
+// RPC server closes a keep-alive connection after ReadTimeout (10 s) without
+// a request, and a POST sent on a connection the server is closing fails
+// ("connection reset by peer"; net/http retries only idempotent requests).
+// Between phases (draining, reading blocks, waiting for the node to go
+// idle) most lanes' connections sit idle for longer than that, and on two
+// busy cores the client does not always see the server's close before it
+// reuses one; so it drops them first.
+const rpcIdleTimeout = 5 * time.Second
+
 func newRPCClient(base string, conns int) *rpcClient {
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,
 		MaxConnsPerHost:     conns,
-		IdleConnTimeout:     90 * time.Second,
+		IdleConnTimeout:     rpcIdleTimeout,
 	}
 	return &rpcClient{base: strings.TrimRight(base, "/"), http: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
 }
