@@ -108,13 +108,15 @@ func measureState(home, backend string) (stateSize, error) {
 }
 
 // pruneStores deletes every version up to and including to from each IAVL
-// store, store by store. rootmulti's PruneStores stops at the first store
-// that reports iavl.ErrVersionDoesNotExist, in map order: a node stopped
-// while its own background pruning was under way can leave a version
-// without its root in a store, and that store then refuses to prune past
-// it. Such stores keep their old versions (their bytes stay in the disk
-// figure, which can only raise the disk/logical ratio) and are returned by
-// name so that the run can say so.
+// store, store by store. A node stopped while its own background pruning
+// was under way can leave a version without its root in a store; IAVL
+// since 1.2.5 logs that and prunes on past it (what the version still
+// held is lost to pruning and stays in the disk figure). Should a store
+// still report iavl.ErrVersionDoesNotExist, it keeps its old versions
+// (their bytes stay in the disk figure, which can only raise the
+// disk/logical ratio), the other stores are pruned (rootmulti's
+// PruneStores would stop at it, in map order), and it is returned by name
+// so that the run can say so.
 func pruneStores(cms *rootmulti.Store, keys map[string]*storetypes.KVStoreKey, to int64) ([]string, error) {
 	var unpruned []string
 	for _, name := range sortedStoreNames(keys) {
