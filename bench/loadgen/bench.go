@@ -683,8 +683,8 @@ func (b *Bench) throughput(ctx context.Context) error {
 			}
 			e.rounds = append(e.rounds, res)
 			best = math.Max(best, res.Total.CommittedTPS)
-			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d); node used %.2f cores, %.2f CPU ms/tx; load average %.1f",
-				e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures(), res.NodeCPUCores, res.NodeCPUMsPerTx, res.LoadAvg)
+			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d); node used %.2f cores, %.2f CPU ms/tx; load generator %.2f, other processes %.2f, stolen %.2f cores; load average %.1f",
+				e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures(), res.NodeCPUCores, res.NodeCPUMsPerTx, res.LoadgenCPUCores, res.OtherCPUCores, res.StealCPUCores, res.LoadAvg)
 		}
 	}
 
@@ -817,6 +817,15 @@ func (b *Bench) takeProfile(label string, secs int) error {
 	return nil
 }
 
+// nodePID returns the node's process id for CPU accounting, or nil when
+// the load generator did not start the node.
+func (b *Bench) nodePID() func() int {
+	if b.eng == nil {
+		return nil
+	}
+	return b.eng.nodePID
+}
+
 func (b *Bench) queries(ctx context.Context) error {
 	if len(b.qs) == 0 {
 		return nil
@@ -826,14 +835,18 @@ func (b *Bench) queries(ctx context.Context) error {
 		for _, q := range b.qs {
 			for _, transport := range []string{"grpc", "rest"} {
 				for _, c := range b.cfg.QueryClients {
-					st, err := queryLoad(ctx, q, transport, info.GRPC, info.REST, c, b.cfg.QuerySize, b.cfg.QueryDuration)
+					st, err := queryLoad(ctx, q, transport, info.GRPC, info.REST, c, b.cfg.QuerySize, b.cfg.QueryDuration, b.nodePID())
 					if err != nil {
 						return err
 					}
 					st.TxLoad = load
 					st.StateSize = b.cfg.QuerySize
-					b.logf("query %s over %s, %d clients, tx load %v: %.0f q/s, p50 %.2f ms, p99 %.2f ms, errors %d",
-						q.Name, transport, c, load, st.QPS, st.P50Ms, st.P99Ms, st.Errors)
+					cpu := ""
+					if st.CPU != nil {
+						cpu = "; " + st.CPU.String()
+					}
+					b.logf("query %s over %s, %d clients, tx load %v: %.0f q/s, p50 %.2f ms, p99 %.2f ms, errors %d%s",
+						q.Name, transport, c, load, st.QPS, st.P50Ms, st.P99Ms, st.Errors, cpu)
 					b.res.Queries = append(b.res.Queries, st)
 				}
 			}
@@ -849,7 +862,7 @@ func (b *Bench) queries(ctx context.Context) error {
 	// costs the node CPU, and the measured runs above go without it.
 	if hook := b.profile("query-grpc-32", b.cfg.QueryDuration+time.Second); hook != nil {
 		go hook(ctx)
-		if _, err := queryLoad(ctx, b.qs[0], "grpc", info.GRPC, info.REST, queryCheckClients, b.cfg.QuerySize, b.cfg.QueryDuration); err != nil {
+		if _, err := queryLoad(ctx, b.qs[0], "grpc", info.GRPC, info.REST, queryCheckClients, b.cfg.QuerySize, b.cfg.QueryDuration, nil); err != nil {
 			return err
 		}
 		b.logf("query %s over grpc, %d clients: profiled run (not reported)", b.qs[0].Name, queryCheckClients)

@@ -31,12 +31,16 @@ type QueryStats struct {
 	ErrorSample string `json:"error_sample,omitempty"`
 	// StateSize is how many objects the query workload put in genesis.
 	StateSize int `json:"state_size"`
+	// CPU is where the machine's CPU went during the window (absent where
+	// it cannot be read).
+	CPU *WindowCPU `json:"cpu,omitempty"`
 }
 
 // queryLoad runs clients concurrent clients, each issuing q's queries back
 // to back for d, and checks every answer. Each client has its own
-// connection, as separate wallets or services would.
-func queryLoad(ctx context.Context, q *Query, transport, grpcAddr, restBase string, clients, size int, d time.Duration) (QueryStats, error) {
+// connection, as separate wallets or services would. nodePID, if set, is
+// the node's process id, for the window's CPU figures.
+func queryLoad(ctx context.Context, q *Query, transport, grpcAddr, restBase string, clients, size int, d time.Duration, nodePID func() int) (QueryStats, error) {
 	st := QueryStats{Query: q.Name, Transport: transport, Clients: clients}
 	var counter atomic.Uint64
 	var mu sync.Mutex
@@ -87,6 +91,7 @@ func queryLoad(ctx context.Context, q *Query, transport, grpcAddr, restBase stri
 
 	runCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
+	meter := startCPUMeter(nodePID)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, do := range doers {
@@ -121,6 +126,7 @@ func queryLoad(ctx context.Context, q *Query, transport, grpcAddr, restBase stri
 	}
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
+	st.CPU = meter.done()
 	st.OK = len(lat)
 	st.Errors = errs
 	st.ErrorSample = truncate(strings.TrimSpace(firstErr), 300)

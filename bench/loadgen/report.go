@@ -189,13 +189,17 @@ func (r *Results) PrintTable(w io.Writer) {
 	if len(r.Queries) > 0 {
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "QUERIES\ttransport\tclients\ttx load\tq/s\tp50 ms\tp99 ms\terrors\tobjects\t")
+		fmt.Fprintln(tw, "QUERIES\ttransport\tclients\ttx load\tq/s\tp50 ms\tp99 ms\terrors\tobjects\t|\tcores: node\tload gen\tother\tstolen\t")
 		for _, q := range r.Queries {
 			load := "no"
 			if q.TxLoad {
 				load = "yes"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize)
+			cores := "-\t-\t-\t-"
+			if c := q.CPU; c != nil {
+				cores = fmt.Sprintf("%.2f\t%.2f\t%.2f\t%.2f", c.Node, c.Loadgen, c.Other, c.Steal)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t|\t%s\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize, cores)
 		}
 		_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 		if r.QueryTxLoad != nil {

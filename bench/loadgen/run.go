@@ -133,6 +133,11 @@ type PhaseResult struct {
 	NodeCPUMsPerTx float64 `json:"node_cpu_ms_per_tx,omitempty"`
 	// LoadgenCPUCores is the load generator's own CPU use while sending.
 	LoadgenCPUCores float64 `json:"loadgen_cpu_cores,omitempty"`
+	// OtherCPUCores is what every other process on the machine used while
+	// sending, and StealCPUCores what the hypervisor kept from this
+	// machine (WindowCPU).
+	OtherCPUCores float64 `json:"other_cpu_cores,omitempty"`
+	StealCPUCores float64 `json:"steal_cpu_cores,omitempty"`
 	// LoadAvg is the 1-minute load average when sending ended.
 	LoadAvg float64 `json:"load_avg_1m"`
 	// BlockLog is every block of a fixed-rate phase, for reading where its
@@ -352,9 +357,11 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 	}
 	time.Sleep(time.Until(t0))
 	node0, self0, cpuOK := e.cpuSample()
+	meter := startCPUMeter(e.nodePID)
 	wg.Wait()
 	sendEnd := time.Now()
 	node1, self1, _ := e.cpuSample()
+	window := meter.done()
 	cancel()
 
 	// Rewind every lane to its first unsent transaction: those sequences
@@ -378,6 +385,9 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 		return PhaseResult{}, err
 	}
 	res.LoadAvg = loadAvg()
+	if window != nil {
+		res.OtherCPUCores, res.StealCPUCores = window.Other, window.Steal
+	}
 	if secs := sendEnd.Sub(t0).Seconds(); secs > 0 {
 		res.LoadgenCPUCores = round2((self1 - self0).Seconds() / secs)
 		if cpuOK {
