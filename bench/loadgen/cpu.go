@@ -94,21 +94,23 @@ func readMachineTimes() (machineTimes, error) {
 
 // WindowCPU is where a measured window's CPU went, in cores (2.0 = both
 // cores of a 2-core machine busy for the whole window). Node and Loadgen
-// are the two processes of the benchmark; Other is every other process on
-// the machine (the kernel's own work included); Steal is CPU the
-// hypervisor gave to another guest while this machine wanted it. On a
-// shared machine, Other and Steal are what separate "the node got slower"
-// from "the node got less of the machine".
+// are the two processes of the benchmark; Busy is the whole machine's busy
+// time (every process and the kernel) and Other what is left of it after
+// the two (clock-tick sampled, so within a few hundredths of a core);
+// Steal is CPU the hypervisor gave to another guest while this machine
+// wanted it. On a shared machine, Other and Steal are what separate "the
+// node got slower" from "the node got less of the machine".
 type WindowCPU struct {
 	Node    float64 `json:"node_cores"`
 	Loadgen float64 `json:"loadgen_cores"`
+	Busy    float64 `json:"machine_busy_cores"`
 	Other   float64 `json:"other_cores"`
 	Steal   float64 `json:"steal_cores"`
 }
 
 func (w WindowCPU) String() string {
-	return fmt.Sprintf("CPU cores: node %.2f, load generator %.2f, other processes %.2f, stolen %.2f",
-		w.Node, w.Loadgen, w.Other, w.Steal)
+	return fmt.Sprintf("CPU cores: node %.2f, load generator %.2f, other processes %.2f (machine busy %.2f), stolen %.2f",
+		w.Node, w.Loadgen, w.Other, w.Busy, w.Steal)
 }
 
 // cpuMeter measures one window: start it, run the window, call done.
@@ -166,6 +168,7 @@ func windowCPU(secs float64, node, self time.Duration, machine machineTimes) *Wi
 	return &WindowCPU{
 		Node:    round2(node.Seconds() / secs),
 		Loadgen: round2(self.Seconds() / secs),
+		Busy:    round2(machine.Busy.Seconds() / secs),
 		Other:   round2(other),
 		Steal:   round2(machine.Steal.Seconds() / secs),
 	}

@@ -34,7 +34,7 @@ func TestWindowCPUAttributesTheRestToOtherProcesses(t *testing.T) {
 	// Four seconds: the machine was busy 6 CPU-seconds, 3 of them the
 	// node's and 1 the load generator's, and 0.4 s were stolen.
 	w := windowCPU(4, 3*time.Second, time.Second, machineTimes{Busy: 6 * time.Second, Steal: 400 * time.Millisecond})
-	if *w != (WindowCPU{Node: 0.75, Loadgen: 0.25, Other: 0.5, Steal: 0.1}) {
+	if *w != (WindowCPU{Node: 0.75, Loadgen: 0.25, Busy: 1.5, Other: 0.5, Steal: 0.1}) {
 		t.Errorf("got %+v", *w)
 	}
 	// Sampling skew can make the processes' sum exceed the machine's.
