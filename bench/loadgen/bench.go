@@ -231,6 +231,8 @@ type Bench struct {
 	// stopStalls stops the stall watcher of the running node and adds the
 	// stalls it saw to res; nil when none runs.
 	stopStalls func()
+	// gc holds the node's collector cycles (gctrace.go).
+	gc *gcLog
 }
 
 // Run executes a whole benchmark and returns its results.
@@ -259,6 +261,8 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, err
 	}
 	defer b.cleanup()
+	// Runs before cleanup, on every return: a partial result says the same.
+	defer b.annotateGC()
 	if err := b.setup(ctx); err != nil {
 		return b.res, err
 	}
@@ -274,8 +278,36 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	b.stopStallWatch()
 	b.res.Machine.LoadAvgEnd = loadAvg()
 	b.res.DurationS = round2(time.Since(start).Seconds())
+	b.annotateGC()
 	b.res.Checks = evaluate(b.res)
 	return b.res, nil
+}
+
+// annotateGC says, for every measured window, how long the node's
+// collector was marking inside it. It runs at the end, when every cycle
+// that overlapped a window has finished and been logged.
+func (b *Bench) annotateGC() {
+	if b.gc == nil || b.res == nil {
+		return
+	}
+	phase := func(p *PhaseResult) {
+		if p != nil && p.Name != "" {
+			p.GC = b.gc.overlap(p.sendStart, p.sendEnd)
+		}
+	}
+	for i := range b.res.Throughput {
+		phase(&b.res.Throughput[i].Saturation)
+		phase(&b.res.Throughput[i].AtLoad)
+	}
+	if b.res.Mixed != nil {
+		phase(&b.res.Mixed.Saturation)
+		phase(&b.res.Mixed.AtLoad)
+	}
+	phase(b.res.QueryTxLoad)
+	for i := range b.res.Queries {
+		q := &b.res.Queries[i]
+		q.GC = b.gc.overlap(q.start, q.end)
+	}
 }
 
 func (b *Bench) selectWorkloads() error {
@@ -389,7 +421,8 @@ func (b *Bench) setup(ctx context.Context) error {
 	if err := checkPortsFree(nodeAddrs(info, pprofAddr)...); err != nil {
 		return err
 	}
-	b.node = &node{binary: b.cfg.Binary, info: info, pprof: pprofAddr, log: filepath.Join(home, "node.log")}
+	b.gc = &gcLog{}
+	b.node = &node{binary: b.cfg.Binary, info: info, pprof: pprofAddr, log: filepath.Join(home, "node.log"), gc: b.gc}
 	b.rpc = newRPCClient(info.RPC, 512)
 	b.logf("starting %s (RPC %s, gRPC %s, REST %s)", b.cfg.Binary, info.RPC, info.GRPC, info.REST)
 	if err := b.startNode(ctx); err != nil {

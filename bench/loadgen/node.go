@@ -115,6 +115,9 @@ type node struct {
 	log    string
 	cmd    *exec.Cmd
 	exited chan error
+	// gc, if set, records the node's collector cycles: the node runs with
+	// GODEBUG=gctrace=1 and its stderr is read as well as logged.
+	gc *gcLog
 }
 
 func (n *node) rpc() string { return n.info.RPC }
@@ -129,6 +132,10 @@ func (n *node) start(ctx context.Context, rpc *rpcClient) error {
 	cmd := exec.Command(n.binary, "start", "--home", n.info.Home, "--log_format", "plain") //nolint:gosec // the operator's carechaind and node home
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
+	if n.gc != nil {
+		cmd.Env = nodeEnv()
+		cmd.Stderr = n.gc.writer(logFile, time.Now())
+	}
 	setParentDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()

@@ -34,6 +34,10 @@ type QueryStats struct {
 	// CPU is where the machine's CPU went during the window (absent where
 	// it cannot be read).
 	CPU *WindowCPU `json:"cpu,omitempty"`
+	// GC is how long the node's collector was marking during the window.
+	GC *GCOverlap `json:"node_gc,omitempty"`
+
+	start, end time.Time
 }
 
 // queryLoad runs clients concurrent clients, each issuing q's queries back
@@ -125,7 +129,8 @@ func queryLoad(ctx context.Context, q *Query, transport, grpcAddr, restBase stri
 		}(do)
 	}
 	wg.Wait()
-	elapsed := time.Since(start).Seconds()
+	st.start, st.end = start, time.Now()
+	elapsed := st.end.Sub(start).Seconds()
 	st.CPU = meter.done()
 	st.OK = len(lat)
 	st.Errors = errs

@@ -92,7 +92,7 @@ func evaluate(r *Results) []Check {
 		p := w.AtLoad
 		limit := maxP99BlockInterval * p.Blocks.IntervalMeanMs
 		out = append(out, check(name, p.Blocks.IntervalMeanMs > 0 && p.Total.LatencyP99Ms <= limit,
-			"p99 %.0f ms at %.0f tx/s; block interval %.0f ms (limit %.0f ms)", p.Total.LatencyP99Ms, p.Total.TargetTPS, p.Blocks.IntervalMeanMs, limit))
+			"p99 %.0f ms at %.0f tx/s; block interval %.0f ms (limit %.0f ms)%s", p.Total.LatencyP99Ms, p.Total.TargetTPS, p.Blocks.IntervalMeanMs, limit, gcNote(p.GC)))
 	}
 	if len(r.Throughput) > 0 {
 		latency("3c. bank-send p99 <= 2x block interval at 80%", r.Throughput[0])
@@ -121,7 +121,7 @@ func evaluate(r *Results) []Check {
 			continue
 		}
 		out = append(out, check(fmt.Sprintf("4a. %s gRPC p99 < 10 ms at 32 clients", s.Query), g.P99Ms < maxQueryP99Ms && g.Errors == 0,
-			"p99 %.2f ms, %d objects in state, %d errors", g.P99Ms, g.StateSize, g.Errors))
+			"p99 %.2f ms, %d objects in state, %d errors%s", g.P99Ms, g.StateSize, g.Errors, gcNote(g.GC)))
 		out = append(out, check(fmt.Sprintf("4b. %s REST p50 <= 1.5x gRPC p50", s.Query), rest.P50Ms <= maxRESTvsGRPCP50*g.P50Ms && rest.Errors == 0,
 			"REST %.2f ms vs gRPC %.2f ms at 32 clients", rest.P50Ms, g.P50Ms))
 	}
@@ -189,7 +189,7 @@ func (r *Results) PrintTable(w io.Writer) {
 	if len(r.Queries) > 0 {
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "QUERIES\ttransport\tclients\ttx load\tq/s\tp50 ms\tp99 ms\terrors\tobjects\t|\tcores: node\tload gen\tother\tstolen\t")
+		fmt.Fprintln(tw, "QUERIES\ttransport\tclients\ttx load\tq/s\tp50 ms\tp99 ms\terrors\tobjects\t|\tcores: node\tload gen\tother\tstolen\t|\tnode GC marking s\t")
 		for _, q := range r.Queries {
 			load := "no"
 			if q.TxLoad {
@@ -199,7 +199,11 @@ func (r *Results) PrintTable(w io.Writer) {
 			if c := q.CPU; c != nil {
 				cores = fmt.Sprintf("%.2f\t%.2f\t%.2f\t%.2f", c.Node, c.Loadgen, c.Other, c.Steal)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t|\t%s\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize, cores)
+			marking := "-"
+			if q.GC != nil {
+				marking = fmt.Sprintf("%.1f", q.GC.MarkS)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t|\t%s\t|\t%s\t\n", q.Query, q.Transport, q.Clients, load, q.QPS, q.P50Ms, q.P99Ms, q.Errors, q.StateSize, cores, marking)
 		}
 		_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 		if r.QueryTxLoad != nil {
@@ -252,4 +256,12 @@ func derefMixed(m *WorkloadResult) []WorkloadResult {
 		return nil
 	}
 	return []WorkloadResult{*m}
+}
+
+// gcNote is a check's note on the node's collector during the window.
+func gcNote(o *GCOverlap) string {
+	if o == nil {
+		return ""
+	}
+	return "; " + o.String()
 }

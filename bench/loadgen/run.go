@@ -143,6 +143,11 @@ type PhaseResult struct {
 	// BlockLog is every block of a fixed-rate phase, for reading where its
 	// latency went (saturation phases leave it out).
 	BlockLog []BlockLogEntry `json:"block_log,omitempty"`
+	// GC is how long the node's collector was marking while the lanes were
+	// sending.
+	GC *GCOverlap `json:"node_gc,omitempty"`
+
+	sendStart, sendEnd time.Time
 }
 
 // BlockLogEntry is one block of a fixed-rate phase.
@@ -385,6 +390,7 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 		return PhaseResult{}, err
 	}
 	res.LoadAvg = loadAvg()
+	res.sendStart, res.sendEnd = t0, sendEnd
 	if window != nil {
 		res.OtherCPUCores, res.StealCPUCores = window.Other, window.Steal
 	}
