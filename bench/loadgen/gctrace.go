@@ -63,13 +63,17 @@ func (l *gcLog) writer(w io.Writer, started time.Time) io.Writer {
 }
 
 // overlap is how long the node's collector was marking between from and
-// to, and in how many cycles.
+// to, and in how many cycles; nil when no cycle was ever seen (the node's
+// GODEBUG turned gctrace off), since a node that allocates always has some.
 func (l *gcLog) overlap(from, to time.Time) *GCOverlap {
 	if l == nil || !from.Before(to) {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.cycles) == 0 {
+		return nil
+	}
 	o := &GCOverlap{WindowS: round2(to.Sub(from).Seconds())}
 	var marking time.Duration
 	for _, c := range l.cycles {

@@ -81,6 +81,9 @@ func TestGCOverlapCountsOnlyMarkingInsideTheWindow(t *testing.T) {
 	if none.overlap(at(0), at(1)) != nil || gcNote(nil) != "" {
 		t.Error("no log must give no figure")
 	}
+	if (&gcLog{}).overlap(at(0), at(1)) != nil {
+		t.Error("a node that logged no cycle at all (gctrace off) must give no figure, not zero marking")
+	}
 }
 
 func TestWithGCTraceKeepsTheOperatorsGODEBUG(t *testing.T) {
