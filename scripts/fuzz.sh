@@ -27,6 +27,15 @@ for t in "${TARGETS[@]}"; do
   name=${t##*:}
   echo "==> $name ($pkg) for $FUZZTIME"
   start=$(date +%s)
-  go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -parallel "$WORKERS" 2>&1 | tail -n 3
+  # The last lines on success; everything on failure, so that the reason
+  # (a failing input and where it was written, or a worker that hung) is in
+  # the CI log and not cut off.
+  if out=$(go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -parallel "$WORKERS" 2>&1); then
+    printf '%s\n' "$out" | tail -n 3
+  else
+    printf '%s\n' "$out"
+    echo "==> $name FAILED after $(( $(date +%s) - start ))s"
+    exit 1
+  fi
   echo "==> $name: $(( $(date +%s) - start ))s"
 done
