@@ -84,6 +84,11 @@ func parseProcStat(s string) (machineTimes, error) {
 	}, nil
 }
 
+// sub is the machine's CPU time between an earlier reading and m.
+func (m machineTimes) sub(earlier machineTimes) machineTimes {
+	return machineTimes{Busy: m.Busy - earlier.Busy, Steal: m.Steal - earlier.Steal}
+}
+
 func readMachineTimes() (machineTimes, error) {
 	bz, err := os.ReadFile("/proc/stat")
 	if err != nil {
@@ -154,7 +159,7 @@ func (m *cpuMeter) done() *WindowCPU {
 		}
 		node = n1 - m.node0
 	}
-	return windowCPU(secs, node, self1-m.self0, machineTimes{Busy: m1.Busy - m.m0.Busy, Steal: m1.Steal - m.m0.Steal})
+	return windowCPU(secs, node, self1-m.self0, m1.sub(m.m0))
 }
 
 // windowCPU turns one window's CPU times into cores. The machine's figures

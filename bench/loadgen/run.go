@@ -362,11 +362,11 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 	}
 	time.Sleep(time.Until(t0))
 	node0, self0, cpuOK := e.cpuSample()
-	meter := startCPUMeter(e.nodePID)
+	m0, machineErr0 := readMachineTimes()
 	wg.Wait()
 	sendEnd := time.Now()
 	node1, self1, _ := e.cpuSample()
-	window := meter.done()
+	m1, machineErr1 := readMachineTimes()
 	cancel()
 
 	// Rewind every lane to its first unsent transaction: those sequences
@@ -391,15 +391,16 @@ func (e *engine) run(ctx context.Context, p phase) (PhaseResult, error) {
 	}
 	res.LoadAvg = loadAvg()
 	res.sendStart, res.sendEnd = t0, sendEnd
-	if window != nil {
-		res.OtherCPUCores, res.StealCPUCores = window.Other, window.Steal
-	}
 	if secs := sendEnd.Sub(t0).Seconds(); secs > 0 {
 		res.LoadgenCPUCores = round2((self1 - self0).Seconds() / secs)
 		if cpuOK {
 			res.NodeCPUCores = round2((node1 - node0).Seconds() / secs)
 			if res.Total.Committed > 0 {
 				res.NodeCPUMsPerTx = round2(float64(node2-node0) / float64(time.Millisecond) / float64(res.Total.Committed))
+			}
+			if machineErr0 == nil && machineErr1 == nil {
+				w := windowCPU(secs, node1-node0, self1-self0, m1.sub(m0))
+				res.OtherCPUCores, res.StealCPUCores = w.Other, w.Steal
 			}
 		}
 	}
