@@ -219,3 +219,31 @@ func mustBech32(t *testing.T, addr sdk.AccAddress) string {
 	require.NoError(t, err)
 	return s
 }
+
+// TestMaxBlockGasInGenesis: Options.MaxBlockGas is the genesis block gas
+// limit (what the load generator's --max-block-gas sets); zero keeps
+// CometBFT's default (no limit), and a value CometBFT would refuse is
+// refused before any file is written.
+func TestMaxBlockGasInGenesis(t *testing.T) {
+	maxGas := func(home string) int64 {
+		gen, err := genutiltypes.AppGenesisFromFile(filepath.Join(home, "config", "genesis.json"))
+		require.NoError(t, err)
+		return gen.Consensus.Params.Block.MaxGas
+	}
+	generate := func(home string, gas int64) error {
+		_, err := devnet.Generate(context.Background(), devnet.Options{
+			ChainID: app.DefaultChainID, OutputDir: home, SingleHome: true, NumValidators: 1,
+			TimeoutCommit: time.Second, MinGasPrices: "0.0025ucare", MaxBlockGas: gas,
+		})
+		return err
+	}
+	dir := t.TempDir()
+	require.NoError(t, generate(filepath.Join(dir, "limited"), 600_000_000))
+	require.Equal(t, int64(600_000_000), maxGas(filepath.Join(dir, "limited")))
+	require.NoError(t, generate(filepath.Join(dir, "default"), 0))
+	require.Equal(t, int64(-1), maxGas(filepath.Join(dir, "default")), "CometBFT's default: no limit")
+	err := generate(filepath.Join(dir, "invalid"), -5)
+	require.ErrorContains(t, err, "max block gas -5")
+	_, statErr := os.Stat(filepath.Join(dir, "invalid", "config", "genesis.json"))
+	require.True(t, os.IsNotExist(statErr), "no genesis written for a refused limit")
+}

@@ -65,6 +65,10 @@ type Options struct {
 	SnapshotInterval uint64
 	// GenesisTime; zero means now.
 	GenesisTime time.Time
+	// MaxBlockGas is the genesis consensus parameter block.max_gas: the
+	// most gas (the sum of the transactions' gas limits) one block may
+	// hold. Zero keeps CometBFT's default, -1 (no limit).
+	MaxBlockGas int64
 	// GenesisHooks edit the app state after the demo state and before the
 	// gentxs are signed (the benchmark adds its accounts and fixtures here).
 	GenesisHooks []GenesisHook
@@ -296,6 +300,12 @@ func Generate(ctx context.Context, opts Options) (*Network, error) {
 	appGenesis.GenesisTime = opts.GenesisTime
 	if err := appGenesis.ValidateAndComplete(); err != nil {
 		return nil, err
+	}
+	if opts.MaxBlockGas != 0 {
+		appGenesis.Consensus.Params.Block.MaxGas = opts.MaxBlockGas
+		if err := appGenesis.ValidateAndComplete(); err != nil {
+			return nil, fmt.Errorf("max block gas %d: %w", opts.MaxBlockGas, err)
+		}
 	}
 
 	// Carechain's app.toml, [carechain] section included, whichever

@@ -94,6 +94,10 @@ type Config struct {
 	// AppDBBackend is the node's app-db-backend: goleveldb (the default) or
 	// pebbledb.
 	AppDBBackend string
+	// MaxBlockGas, if not zero, is the chain's genesis block.max_gas (the
+	// sum of gas limits one block may hold; -1 is no limit, CometBFT's
+	// default).
+	MaxBlockGas int64
 
 	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
 	// 13090, REST 5317, P2P 30656, pprof 10060).
@@ -392,6 +396,9 @@ func (b *Bench) setup(ctx context.Context) error {
 			}
 		}
 	}
+	if b.cfg.MaxBlockGas != 0 {
+		settings.MaxBlockGas = b.cfg.MaxBlockGas
+	}
 	if be := b.cfg.AppDBBackend; be != "" && be != settings.AppDBBackend {
 		if be != string(dbm.GoLevelDBBackend) && be != string(dbm.PebbleDBBackend) {
 			return fmt.Errorf("--app-db-backend %q: want goleveldb or pebbledb", be)
@@ -411,6 +418,7 @@ func (b *Bench) setup(ctx context.Context) error {
 		ChainID: "carechain-bench-1", OutputDir: home, SingleHome: true, NumValidators: 1,
 		PortOffset: b.cfg.PortOffset, TimeoutCommit: b.cfg.TimeoutCommit, MinGasPrices: b.cfg.MinGasPrice,
 		GenesisHooks: []devnet.GenesisHook{gen.hook}, ConfigureNode: configure,
+		MaxBlockGas: b.cfg.MaxBlockGas,
 	}
 	b.logf("generating a single-validator chain in %s (%d workloads, %d queries)", home, len(b.ws), len(b.qs))
 	net, err := devnet.Generate(ctx, opts)
