@@ -216,6 +216,9 @@ type Machine struct {
 	NodeVersion   string  `json:"node_version"`
 	Commit        string  `json:"commit"`
 	SharedMachine bool    `json:"shared_machine_note"`
+	// Speed is the machine's own speed (speed.go), measured at the start
+	// and whenever the node had gone idle before a measured phase.
+	Speed []MachineSpeed `json:"speed,omitempty"`
 }
 
 // Bench is a running benchmark.
@@ -264,6 +267,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 	if err := b.selectWorkloads(); err != nil {
 		return nil, err
 	}
+	b.probeSpeed("start")
 	defer b.cleanup()
 	// Runs before cleanup, on every return: a partial result says the same.
 	defer b.annotateGC()
@@ -484,6 +488,11 @@ const (
 // compacts while it runs, and its CPU ms/tx counts the node's CPU until the
 // mempool is empty.
 func (b *Bench) quiesce(ctx context.Context, what string) {
+	defer func() {
+		if ctx.Err() == nil {
+			b.probeSpeed(what)
+		}
+	}()
 	if b.eng == nil || b.eng.nodePID == nil {
 		return
 	}
@@ -511,6 +520,13 @@ func (b *Bench) quiesce(ctx context.Context, what string) {
 		prev = cur
 	}
 	b.logf("%s: the node was still busy after %s; measuring anyway", what, idleTimeout)
+}
+
+// probeSpeed measures the machine's speed (speed.go) and records it.
+func (b *Bench) probeSpeed(before string) {
+	s := measureSpeed(before, speedProbe)
+	b.res.Machine.Speed = append(b.res.Machine.Speed, s)
+	b.logf("machine speed before %s: %.0f secp256k1 verifies/s on one core, %.0f ns per memory read", before, s.VerifiesPerS, s.MemNsPerRead)
 }
 
 // settleGenesis stops the node once it has imported the genesis (InitChain
