@@ -22,9 +22,10 @@ type MachineSpeed struct {
 	// VerifiesPerS is secp256k1 signature verifications per second on one
 	// core (what a node's CheckTx spends most on).
 	VerifiesPerS float64 `json:"secp256k1_verifies_per_s"`
-	// MemNsPerRead is the time of one dependent read from a 64 MiB table,
-	// larger than any cache: memory latency, which a neighbour's traffic
-	// on the same host raises without any steal.
+	// MemNsPerRead is the time of one dependent read at a random place in
+	// a 64 MiB table: far beyond a core's own caches, so it measures the
+	// host's shared last-level cache, TLB walks and memory, which other
+	// guests on the host slow down without any steal being reported.
 	MemNsPerRead float64 `json:"mem_ns_per_read"`
 }
 
