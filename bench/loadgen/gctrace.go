@@ -18,9 +18,9 @@ import (
 // CPU for itself and makes allocating goroutines help (mark assists), so
 // on a 2-core machine a mark phase of several seconds is where a query
 // window's tail latency and a block's execution time go
-// (docs/performance.md, "The collector's mark phase in the query
-// windows"). gcLog keeps every cycle, so that each measured window can say
-// how long the node's collector was marking inside it.
+// (docs/performance.md, "The collector's mark phase"). gcLog keeps every
+// cycle, so that each measured window can say how long the node's
+// collector was marking inside it.
 
 // gcCycle is one collector cycle of the node, in wall-clock time.
 type gcCycle struct {
