@@ -98,6 +98,11 @@ type Config struct {
 	// sum of gas limits one block may hold; -1 is no limit, CometBFT's
 	// default).
 	MaxBlockGas int64
+	// GasAdjustment: each workload's transactions are signed with the gas
+	// its next transaction uses in simulation (the most of a few senders')
+	// times this, as a wallet sets its gas limit (gas.go). 0 signs with
+	// each workload's fixed Workload.Gas instead.
+	GasAdjustment float64
 
 	// PortOffset is added to every standard port (4000: RPC 30657, gRPC
 	// 13090, REST 5317, P2P 30656, pprof 10060).
@@ -124,7 +129,7 @@ func QuickConfig() Config {
 		Mode: "quick", Lanes: 32, Rounds: 1, SaturationDuration: 5 * time.Second, RateDuration: 6 * time.Second,
 		LoadFactor: 0.8, MaxRate: 2500, Backlog: 4000, TimeoutCommit: time.Second, MinGasPrice: "0.0025" + app.BondDenom,
 		QueryDuration: time.Second, QueryClients: []int{1, 32}, QuerySize: 5_000, GrowthItems: 300,
-		PortOffset: 4000,
+		PortOffset: 4000, GasAdjustment: DefaultGasAdjustment,
 	}
 }
 
@@ -166,14 +171,17 @@ type Results struct {
 	// Latency is measured from the first broadcast_tx_sync attempt to the
 	// moment the load generator observed the commit of the block holding
 	// the transaction (CometBFT's NewBlockHeader event).
-	LatencyDefinition string           `json:"latency_definition"`
-	Throughput        []WorkloadResult `json:"throughput"`
-	Mixed             *WorkloadResult  `json:"healthcare_mix,omitempty"`
-	Queries           []QueryStats     `json:"queries"`
-	QueryTxLoad       *PhaseResult     `json:"query_tx_load,omitempty"`
-	StateGrowth       []StateGrowth    `json:"state_growth"`
-	Checks            []Check          `json:"checks"`
-	Notes             []string         `json:"notes,omitempty"`
+	LatencyDefinition string `json:"latency_definition"`
+	// GasLimits are the gas limits the workloads' transactions were signed
+	// with (simulated gas x the gas adjustment, or the fixed limits).
+	GasLimits   []GasLimit       `json:"gas_limits,omitempty"`
+	Throughput  []WorkloadResult `json:"throughput"`
+	Mixed       *WorkloadResult  `json:"healthcare_mix,omitempty"`
+	Queries     []QueryStats     `json:"queries"`
+	QueryTxLoad *PhaseResult     `json:"query_tx_load,omitempty"`
+	StateGrowth []StateGrowth    `json:"state_growth"`
+	Checks      []Check          `json:"checks"`
+	Notes       []string         `json:"notes,omitempty"`
 	// Stalls are the moments the node committed no block for three block
 	// intervals or more (with --profile-dir: its goroutine stacks then).
 	Stalls   []Stall           `json:"stalls,omitempty"`
@@ -260,7 +268,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 			"lanes_per_workload": cfg.Lanes, "saturation_duration_s": cfg.SaturationDuration.Seconds(), "saturation_rounds": cfg.Rounds,
 			"rate_duration_s": cfg.RateDuration.Seconds(), "load_factor": cfg.LoadFactor,
 			"saturation_backlog_cap": cfg.Backlog, "query_duration_s": cfg.QueryDuration.Seconds(),
-			"query_state_size": cfg.QuerySize, "growth_items": cfg.GrowthItems,
+			"query_state_size": cfg.QuerySize, "growth_items": cfg.GrowthItems, "gas_adjustment": cfg.GasAdjustment,
 		},
 	}
 	b.res.Machine = machine(cfg.Binary)
@@ -469,8 +477,33 @@ func (b *Bench) setup(ctx context.Context) error {
 			}
 			return b.node.cmd.Process.Pid
 		},
+		maxBlockGas: b.cfg.MaxBlockGas,
+	}
+	if err := b.setGasLimits(ctx); err != nil {
+		return err
 	}
 	return b.attachObserver(ctx)
+}
+
+// setGasLimits simulates every workload's next transaction and signs the
+// workload's transactions with the gas used times cfg.GasAdjustment, or,
+// with no adjustment, records the fixed limits.
+func (b *Bench) setGasLimits(ctx context.Context) error {
+	b.eng.gas = map[string]uint64{}
+	for _, w := range b.ws {
+		if b.cfg.GasAdjustment == 0 {
+			b.res.GasLimits = append(b.res.GasLimits, GasLimit{Workload: w.Name, Limit: w.Gas})
+			continue
+		}
+		gl, err := SimulateGasLimit(ctx, b.grpcConn, b.eng.signer, w, b.senders[w.Name], b.cfg.GasAdjustment)
+		if err != nil {
+			return err
+		}
+		b.eng.gas[w.Name] = gl.Limit
+		b.res.GasLimits = append(b.res.GasLimits, gl)
+		b.logf("%s: gas limit %d (simulated %d x %.2f)", w.Name, gl.Limit, gl.Simulated, b.cfg.GasAdjustment)
+	}
+	return nil
 }
 
 // Idle is how little CPU the node uses between phases once it has finished
@@ -740,6 +773,11 @@ func (b *Bench) throughput(ctx context.Context) error {
 			}
 			e.rounds = append(e.rounds, res)
 			best = math.Max(best, res.Total.CommittedTPS)
+			if bl := res.Blocks; bl.AtGasLimit > 0 && 2*bl.AtGasLimit >= bl.Blocks {
+				note := fmt.Sprintf("%s: the block gas limit (%d) closed %d of the %d blocks: this round's capacity measures the limit, not the node", p.name, b.cfg.MaxBlockGas, bl.AtGasLimit, bl.Blocks)
+				b.res.Notes = append(b.res.Notes, note)
+				b.logf("%s", note)
+			}
 			b.logf("%s: %.0f committed tx/s (offered %.0f, %d blocks, failures %d); node used %.2f cores, %.2f CPU ms/tx; load generator %.2f, other processes %.2f, stolen %.2f cores; load average %.1f",
 				e.name, res.Total.CommittedTPS, res.Total.OfferedTPS, res.Blocks.Blocks, res.Total.Failures(), res.NodeCPUCores, res.NodeCPUMsPerTx, res.LoadgenCPUCores, res.OtherCPUCores, res.StealCPUCores, res.LoadAvg)
 		}

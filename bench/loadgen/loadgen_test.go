@@ -76,6 +76,40 @@ func TestBlockLogIntervalsAndFinishTimes(t *testing.T) {
 	require.Equal(t, at(2000), log[1].Time)
 }
 
+// A block is at the gas limit when one more of the phase's largest
+// transactions would not fit; without a limit no block is.
+func TestBlockStatsCountsBlocksAtTheGasLimit(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	window := []blockRecord{
+		{header: t0, txs: 900, gasWanted: 90_000_000},
+		{header: t0.Add(2 * time.Second), txs: 1000, gasWanted: 99_950_000},
+		{header: t0.Add(4 * time.Second), txs: 999, gasWanted: 99_900_001},
+		{header: t0.Add(6 * time.Second), txs: 10, gasWanted: 1_000_000},
+	}
+	s := blockStats(window, 100_000_000, 100_000)
+	require.Equal(t, 2, s.AtGasLimit)
+	require.EqualValues(t, 99_950_000, s.GasWantedMax)
+	require.Equal(t, 1000, s.TxsPerBlockMax)
+	require.Zero(t, blockStats(window, -1, 100_000).AtGasLimit)
+	require.Zero(t, blockStats(window, 0, 100_000).AtGasLimit)
+}
+
+func TestGasSummaryNamesLimitsAndTheirSource(t *testing.T) {
+	require.Empty(t, gasSummary(nil, -1))
+	line := gasSummary([]GasLimit{
+		{Workload: "bank-send", Limit: 92_000, Simulated: 65_489, Samples: 3},
+		{Workload: "consent-grant", Limit: 200_000},
+	}, 400_000_000)
+	require.Equal(t, "gas limits: bank-send 92000 (simulated 65489), consent-grant 200000; block gas limit 400000000", line)
+	require.Contains(t, gasSummary([]GasLimit{{Workload: "x", Limit: 1}}, -1), "no block gas limit")
+}
+
+func TestAdjustGasRoundsUpToAThousand(t *testing.T) {
+	require.EqualValues(t, 92_000, adjustGas(65_489, 1.4))
+	require.EqualValues(t, 66_000, adjustGas(65_489, 1))
+	require.EqualValues(t, 14_000, adjustGas(10_000, 1.4))
+}
+
 func TestMedianPhase(t *testing.T) {
 	mk := func(v float64) PhaseResult { return PhaseResult{Total: TxStats{CommittedTPS: v}} }
 	require.Equal(t, 500.0, medianPhase([]PhaseResult{mk(700), mk(300), mk(500)}).Total.CommittedTPS)

@@ -157,6 +157,9 @@ func (r *Results) PrintTable(w io.Writer) {
 	if r.Node.GC != "" {
 		fmt.Fprintf(w, "node garbage collector: %s\n", r.Node.GC)
 	}
+	if line := gasSummary(r.GasLimits, r.Node.MaxBlockGas); line != "" {
+		fmt.Fprintf(w, "%s\n", line)
+	}
 	if v, m := speedSummary(r.Machine.Speed); v != "" {
 		fmt.Fprintf(w, "machine speed, %d samples while the node was idle: %s secp256k1 verifies/s on one core, %s ns per memory read\n", len(r.Machine.Speed), v, m)
 	}
@@ -267,4 +270,24 @@ func gcNote(o *GCOverlap) string {
 		return ""
 	}
 	return "; " + o.String()
+}
+
+// gasSummary is the report's line on gas: each workload's gas limit (and
+// the simulated gas it came from) and the block gas limit.
+func gasSummary(limits []GasLimit, maxBlockGas int64) string {
+	if len(limits) == 0 {
+		return ""
+	}
+	parts := make([]string, len(limits))
+	for i, g := range limits {
+		parts[i] = fmt.Sprintf("%s %d", g.Workload, g.Limit)
+		if g.Simulated > 0 {
+			parts[i] += fmt.Sprintf(" (simulated %d)", g.Simulated)
+		}
+	}
+	block := "no block gas limit"
+	if maxBlockGas > 0 {
+		block = fmt.Sprintf("block gas limit %d", maxBlockGas)
+	}
+	return fmt.Sprintf("gas limits: %s; %s", strings.Join(parts, ", "), block)
 }

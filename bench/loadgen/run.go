@@ -84,17 +84,20 @@ type TxStats struct {
 	Committed    int     `json:"committed_ok"`
 	// Failed were committed with a non-zero code; Rejected were refused by
 	// CheckTx or the RPC; Missing were accepted but never seen in a block.
-	Failed             int      `json:"failed"`
-	Rejected           int      `json:"rejected"`
-	Missing            int      `json:"missing"`
-	MempoolFullRetries int      `json:"mempool_full_retries"`
-	LatencyP50Ms       float64  `json:"latency_p50_ms"`
-	LatencyP99Ms       float64  `json:"latency_p99_ms"`
-	LatencyMaxMs       float64  `json:"latency_max_ms"`
-	GasUsedPerTx       float64  `json:"gas_used_per_tx"`
-	GasWantedPerTx     float64  `json:"gas_wanted_per_tx"`
-	BytesPerTx         float64  `json:"bytes_per_tx"`
-	FailureSamples     []string `json:"failure_samples,omitempty"`
+	Failed             int     `json:"failed"`
+	Rejected           int     `json:"rejected"`
+	Missing            int     `json:"missing"`
+	MempoolFullRetries int     `json:"mempool_full_retries"`
+	LatencyP50Ms       float64 `json:"latency_p50_ms"`
+	LatencyP99Ms       float64 `json:"latency_p99_ms"`
+	LatencyMaxMs       float64 `json:"latency_max_ms"`
+	GasUsedPerTx       float64 `json:"gas_used_per_tx"`
+	GasWantedPerTx     float64 `json:"gas_wanted_per_tx"`
+	// GasUsedMax is the most gas one committed transaction used: how close
+	// the workload came to its gas limit (GasWantedPerTx).
+	GasUsedMax     int64    `json:"gas_used_max,omitempty"`
+	BytesPerTx     float64  `json:"bytes_per_tx"`
+	FailureSamples []string `json:"failure_samples,omitempty"`
 	// Exhausted: every lane ran out of pre-signed transactions before the
 	// phase ended, so the node may take more than CommittedTPS.
 	Exhausted bool `json:"exhausted,omitempty"`
@@ -112,6 +115,12 @@ type BlockStats struct {
 	IntervalMaxMs   float64 `json:"interval_max_ms"`
 	TxsPerBlockMax  int     `json:"txs_per_block_max"`
 	RoundsAboveZero int     `json:"rounds_above_zero"`
+	// GasWantedMax is the largest sum of gas limits in one block.
+	GasWantedMax int64 `json:"gas_wanted_per_block_max,omitempty"`
+	// AtGasLimit counts the blocks the chain's block gas limit (max_gas)
+	// closed: too full for one more of the phase's largest transactions.
+	// When a saturation phase has many, it measured the limit, not the node.
+	AtGasLimit int `json:"blocks_at_gas_limit,omitempty"`
 }
 
 // PhaseResult is a phase's figures.
@@ -177,6 +186,20 @@ type engine struct {
 	resync    func(ctx context.Context, senders []*Sender) error
 	// nodePID, if set, returns the node's process id for CPU accounting.
 	nodePID func() int
+	// gas holds the gas limit of each workload whose limit was simulated
+	// (gas.go); the others sign with their fixed Workload.Gas.
+	gas map[string]uint64
+	// maxBlockGas is the chain's block.max_gas (0 or -1: none), to tell
+	// which blocks were full.
+	maxBlockGas int64
+}
+
+// gasLimit is the gas limit w's transactions are signed with.
+func (e *engine) gasLimit(w *Workload) uint64 {
+	if g, ok := e.gas[w.Name]; ok {
+		return g
+	}
+	return w.Gas
 }
 
 // cpuSample reads the node's and the load generator's CPU time.
@@ -207,7 +230,7 @@ func (e *engine) presign(streams []*stream) error {
 				txs := make([]laneTx, st.perLane[j.l])
 				for k := range txs {
 					seq := sender.Sequence
-					bz, err := e.signer.Sign(sender, st.w.Gas, st.w.Msg(sender, seq))
+					bz, err := e.signer.Sign(sender, e.gasLimit(st.w), st.w.Msg(sender, seq))
 					if err != nil {
 						mu.Lock()
 						if firstErr == nil {
@@ -451,6 +474,8 @@ type blockRecord struct {
 	round  int32
 	txs    int
 	okBy   []int // code-0 transactions of each stream
+	// gasWanted is the sum of the gas limits of all the block's transactions.
+	gasWanted int64
 }
 
 // collect reads blocks startHeight+1..endHeight and their results and
@@ -462,6 +487,7 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 	latencies := make([][]float64, n)
 	gasUsed := make([]int64, n)
 	gasWanted := make([]int64, n)
+	gasMax := make([]int64, n)
 	bytes := make([]int64, n)
 	failed := make([]int, n)
 	samples := make([][]string, n)
@@ -487,6 +513,9 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 			obs = e.observedAfter(h)
 		}
 		rec := blockRecord{height: h, observed: obs, header: b.Time, round: b.Round, txs: len(b.Txs), okBy: make([]int, n)}
+		for _, r := range results {
+			rec.gasWanted += int64(r.GasWanted)
+		}
 		for i, tx := range b.Txs {
 			hash := sha256.Sum256(tx)
 			st, ours := sent[hash]
@@ -514,6 +543,7 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 			latencies[st.stream] = append(latencies[st.stream], float64(obs.Sub(st.sentAt))/float64(time.Millisecond))
 			gasUsed[st.stream] += int64(r.GasUsed)
 			gasWanted[st.stream] += int64(r.GasWanted)
+			gasMax[st.stream] = max(gasMax[st.stream], int64(r.GasUsed))
 			bytes[st.stream] += int64(st.size)
 		}
 		blocks = append(blocks, rec)
@@ -575,6 +605,7 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 		if s.Committed > 0 {
 			s.GasUsedPerTx = round2(float64(gasUsed[si]) / float64(s.Committed))
 			s.GasWantedPerTx = round2(float64(gasWanted[si]) / float64(s.Committed))
+			s.GasUsedMax = gasMax[si]
 			s.BytesPerTx = round2(float64(bytes[si]) / float64(s.Committed))
 		}
 		s.LatencyP50Ms, s.LatencyP99Ms, s.LatencyMaxMs = percentiles(latencies[si])
@@ -604,7 +635,11 @@ func (e *engine) collect(ctx context.Context, p phase, t0, sendEnd time.Time, st
 	total.TargetTPS = round2(total.TargetTPS)
 	total.LatencyP50Ms, total.LatencyP99Ms, total.LatencyMaxMs = percentiles(allLat)
 	res.Total = total
-	res.Blocks = blockStats(window)
+	var txGas int64
+	for _, st := range p.streams {
+		txGas = max(txGas, int64(e.gasLimit(st.w)))
+	}
+	res.Blocks = blockStats(window, e.maxBlockGas, txGas)
 	if total.Mode == "fixed-rate" {
 		res.BlockLog = blockLog(blocks)
 	}
@@ -658,10 +693,17 @@ func blockLog(blocks []blockRecord) []BlockLogEntry {
 	return out
 }
 
-func blockStats(window []blockRecord) BlockStats {
+// blockStats describes the window's blocks. maxBlockGas is the chain's
+// block.max_gas (<= 0: none) and txGas the largest gas limit of the
+// phase's transactions: a block within txGas of the limit was full.
+func blockStats(window []blockRecord, maxBlockGas, txGas int64) BlockStats {
 	s := BlockStats{Blocks: len(window)}
 	var intervals []float64
 	for i, b := range window {
+		s.GasWantedMax = max(s.GasWantedMax, b.gasWanted)
+		if maxBlockGas > 0 && b.gasWanted+txGas > maxBlockGas {
+			s.AtGasLimit++
+		}
 		if b.txs > s.TxsPerBlockMax {
 			s.TxsPerBlockMax = b.txs
 		}

@@ -15,6 +15,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -188,4 +189,66 @@ func emitted(events []abci.Event, typ string) bool {
 		}
 	}
 	return false
+}
+
+// TestSimulatedGasLimitsHold is what a run with --gas-adjustment relies on:
+// every workload's gas limit, simulated from its senders' first
+// transactions times the default adjustment, covers the transactions that
+// follow them (several per sender, over several blocks), which all commit
+// with code 0 within it; and it is below the workload's fixed limit, so
+// the fee paid is what a wallet would pay, not a ceiling.
+func TestSimulatedGasLimitsHold(t *testing.T) {
+	ws := loadgen.Workloads()
+	h, senders, signer := benchChain(t, ws, nil, lanes, 0)
+	h.App.RegisterTxService(client.Context{})
+	conn := &baseapp.QueryServiceTestHelper{GRPCQueryRouter: h.App.GRPCQueryRouter(), Ctx: h.Ctx()}
+
+	for _, w := range ws {
+		t.Run(w.Name, func(t *testing.T) {
+			gl, err := loadgen.SimulateGasLimit(context.Background(), conn, signer, w, senders[w.Name], loadgen.DefaultGasAdjustment)
+			require.NoError(t, err)
+			require.Equal(t, lanes, gl.Samples)
+			require.Greater(t, gl.Simulated, uint64(0))
+			require.GreaterOrEqual(t, float64(gl.Limit), float64(gl.Simulated)*loadgen.DefaultGasAdjustment)
+			require.Less(t, gl.Limit, w.Gas, "simulated limit below the fixed one")
+			for _, s := range senders[w.Name] {
+				require.Zero(t, s.Sequence, "simulation does not move a sender's sequence")
+			}
+			for block := 0; block < 3; block++ {
+				var txs []apptest.Tx
+				for k := 0; k < perLane; k++ {
+					for _, s := range senders[w.Name] {
+						bz, err := signer.Sign(s, gl.Limit, w.Msg(s, s.Sequence))
+						require.NoError(t, err)
+						txs = append(txs, apptest.Tx{Bytes: bz})
+					}
+				}
+				for i, res := range h.DeliverBlock(time.Second, txs...) {
+					require.Zerof(t, res.Code, "block %d tx %d: code %d (%s): %s", block, i, res.Code, res.Codespace, res.Log)
+					require.Equal(t, int64(gl.Limit), res.GasWanted)
+					require.LessOrEqual(t, res.GasUsed, int64(gl.Limit))
+				}
+			}
+		})
+	}
+}
+
+// TestSimulatedGasLimitRefusesAFailingTransaction: a workload whose next
+// transaction fails in simulation is an error before any load is sent, not
+// a run full of failures.
+func TestSimulatedGasLimitRefusesAFailingTransaction(t *testing.T) {
+	ws := loadgen.Workloads()
+	h, senders, signer := benchChain(t, ws, nil, 1, 0)
+	h.App.RegisterTxService(client.Context{})
+	conn := &baseapp.QueryServiceTestHelper{GRPCQueryRouter: h.App.GRPCQueryRouter(), Ctx: h.Ctx()}
+	bank := ws[0]
+	s := senders[bank.Name][0]
+	s.Sequence = 7 // the chain expects 0
+	_, err := loadgen.SimulateGasLimit(context.Background(), conn, signer, bank, senders[bank.Name], loadgen.DefaultGasAdjustment)
+	require.ErrorContains(t, err, "sequence")
+	require.EqualValues(t, 7, s.Sequence)
+
+	s.Sequence = 0
+	_, err = loadgen.SimulateGasLimit(context.Background(), conn, signer, bank, senders[bank.Name], 0.9)
+	require.ErrorContains(t, err, "at least 1")
 }
