@@ -96,7 +96,7 @@ type Config struct {
 	AppDBBackend string
 	// MaxBlockGas, if not zero, is the chain's genesis block.max_gas (the
 	// sum of gas limits one block may hold; -1 is no limit, CometBFT's
-	// default). Both configurations use DefaultMaxBlockGas.
+	// default, and what `carechaind init` gives production homes).
 	MaxBlockGas int64
 	// GasAdjustment: each workload's transactions are signed with the gas
 	// its next transaction uses in simulation (the most of a few senders')
@@ -129,19 +129,9 @@ func QuickConfig() Config {
 		Mode: "quick", Lanes: 32, Rounds: 1, SaturationDuration: 5 * time.Second, RateDuration: 6 * time.Second,
 		LoadFactor: 0.8, MaxRate: 2500, Backlog: 4000, TimeoutCommit: time.Second, MinGasPrice: "0.0025" + app.BondDenom,
 		QueryDuration: time.Second, QueryClients: []int{1, 32}, QuerySize: 5_000, GrowthItems: 300,
-		PortOffset: 4000, GasAdjustment: DefaultGasAdjustment, MaxBlockGas: DefaultMaxBlockGas,
+		PortOffset: 4000, GasAdjustment: DefaultGasAdjustment,
 	}
 }
-
-// DefaultMaxBlockGas is the benchmark chain's block gas limit: 500 million
-// gas is about 5,400 bank sends or 3,100-4,800 healthcare transactions at
-// their simulated gas limits, above what the node commits in a 2 s block
-// at saturation, so it bounds only the blocks a backlog would otherwise
-// make (thousands of transactions queued behind a slow block, which took
-// the node 6-12 s to finish and recheck: "Multi-second stalls are one
-// large block" in docs/performance.md). Where it does bind a saturation
-// round, the results say so.
-const DefaultMaxBlockGas = 500_000_000
 
 // FullConfig is `make bench`.
 func FullConfig() Config {

@@ -244,7 +244,11 @@ func (r *Results) PrintTable(w io.Writer) {
 		if s.MempoolTxs != nil {
 			mempool = fmt.Sprintf("%d transactions in the mempool; ", *s.MempoolTxs)
 		}
-		fmt.Fprintf(w, "stall: no block for %.1f s after height %d (%s UTC; %s%s)\n", s.WaitedS, s.AfterHeight, s.DetectedAt.Format("15:04:05"), mempool, stacks)
+		lasted := fmt.Sprintf("at least %.1f s", s.WaitedS)
+		if s.LastedS > 0 {
+			lasted = fmt.Sprintf("%.1f s", s.LastedS)
+		}
+		fmt.Fprintf(w, "stall: no block for %s after height %d (noticed after %.1f s at %s UTC; %s%s)\n", lasted, s.AfterHeight, s.WaitedS, s.DetectedAt.Format("15:04:05"), mempool, stacks)
 	}
 	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
 		for _, p := range []PhaseResult{t.Saturation, t.AtLoad} {

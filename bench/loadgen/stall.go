@@ -19,10 +19,16 @@ type Stall struct {
 	// AfterHeight is the last height committed before the stall.
 	AfterHeight int64 `json:"after_height"`
 	// DetectedAt is when the load generator noticed it, WaitedS how long
-	// after AfterHeight's commit that was (the stall may have lasted
-	// longer: the block log and the block times say how long).
+	// after AfterHeight's commit that was: the stall threshold, give or
+	// take the watcher's quarter-second polling.
 	DetectedAt time.Time `json:"detected_at"`
 	WaitedS    float64   `json:"waited_s"`
+	// LastedS is how long the stall lasted: from AfterHeight's commit to
+	// the next block's, as the load generator observed them (to within
+	// the watcher's polling). 0: no block came before the watch ended.
+	LastedS float64 `json:"lasted_s,omitempty"`
+	// since is when AfterHeight's commit was observed.
+	since time.Time
 	// MempoolTxs is how many transactions the node's mempool held then
 	// (absent if the node did not answer): CometBFT rechecks every one of
 	// them after each commit, serially.
@@ -66,11 +72,19 @@ type stallWatcher struct {
 // from one goroutine at a time (run's).
 func (w *stallWatcher) check(ctx context.Context, now time.Time) {
 	h, at := w.last()
+	w.mu.Lock()
+	if n := len(w.stalls); n > 0 && w.stalls[n-1].LastedS == 0 && h > w.stalls[n-1].AfterHeight {
+		// The chain has moved on since the last stall: it lasted until now.
+		s := &w.stalls[n-1]
+		s.LastedS = round2(at.Sub(s.since).Seconds())
+		w.logf("the stall after height %d lasted %.1f s", s.AfterHeight, s.LastedS)
+	}
+	w.mu.Unlock()
 	if h == 0 || at.IsZero() || now.Sub(at) < w.after || h == w.seen {
 		return
 	}
 	w.seen = h
-	s := Stall{AfterHeight: h, DetectedAt: now.UTC(), WaitedS: round2(now.Sub(at).Seconds())}
+	s := Stall{AfterHeight: h, DetectedAt: now.UTC(), WaitedS: round2(now.Sub(at).Seconds()), since: at}
 	mempool := ""
 	if w.mempool != nil {
 		mctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -70,19 +70,33 @@ func TestStallWatcherSavesStacksOncePerStall(t *testing.T) {
 		t.Fatalf("log: %q", logged)
 	}
 
-	// The chain moves on, then stalls again after height 16.
+	if got := w.recorded(); got[0].LastedS != 0 {
+		t.Fatalf("the stall has not ended, yet it lasted %v s", got[0].LastedS)
+	}
+
+	// The chain moves on (the stall lasted 11 s), then stalls again after
+	// height 16 until the watch ends.
 	chain.height, chain.at = 16, t0.Add(21*time.Second)
-	w.check(ctx, t0.Add(22*time.Second))
+	w.check(ctx, t0.Add(21250*time.Millisecond))
+	if got := w.recorded(); got[0].LastedS != 11 {
+		t.Fatalf("the first stall lasted %v s, want 11", got[0].LastedS)
+	}
 	w.check(ctx, t0.Add(30*time.Second))
-	if got := w.recorded(); len(got) != 2 || got[1].AfterHeight != 16 || got[1].Goroutines != "stall-17.txt" || fetches != 2 {
+	got = w.recorded()
+	if len(got) != 2 || got[1].AfterHeight != 16 || got[1].Goroutines != "stall-17.txt" || fetches != 2 || got[1].LastedS != 0 || got[0].LastedS != 11 {
 		t.Fatalf("second stall: %+v, %d dumps", got, fetches)
 	}
 
 	// Printed under the table.
 	var out bytes.Buffer
 	(&Results{Stalls: w.recorded()}).PrintTable(&out)
-	if !strings.Contains(out.String(), "stall: no block for 7.0 s after height 15 (07:00:17 UTC; 5800 transactions in the mempool; goroutine stacks in stall-16.txt)") {
-		t.Fatalf("table does not list the stall:\n%s", out.String())
+	for _, want := range []string{
+		"stall: no block for 11.0 s after height 15 (noticed after 7.0 s at 07:00:17 UTC; 5800 transactions in the mempool; goroutine stacks in stall-16.txt)",
+		"stall: no block for at least 9.0 s after height 16 (noticed after 9.0 s at 07:00:30 UTC;",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("table does not say %q:\n%s", want, out.String())
+		}
 	}
 }
 
