@@ -200,6 +200,9 @@ type WorkloadResult struct {
 	Saturation PhaseResult `json:"saturation"`
 	// SaturationRounds are every round's committed tx/s.
 	SaturationRounds []float64 `json:"saturation_rounds"`
+	// SaturationFailures are every round's transactions that did not
+	// commit with code 0 (Saturation holds only the median round's).
+	SaturationFailures []int `json:"saturation_failures"`
 	// AtLoad: a fixed rate of LoadFactor x capacity, for latency.
 	AtLoad PhaseResult `json:"at_load"`
 	// VsBank is capacity / the bank MsgSend capacity of the same run.
@@ -802,6 +805,7 @@ func (b *Bench) throughput(ctx context.Context) error {
 		wr := WorkloadResult{Workload: e.name, Saturation: med, AtLoad: at, NodeCPUMsPerTx: cpu}
 		for _, p := range e.rounds {
 			wr.SaturationRounds = append(wr.SaturationRounds, p.Total.CommittedTPS)
+			wr.SaturationFailures = append(wr.SaturationFailures, p.Total.Failures())
 		}
 		if len(e.ws) == 1 {
 			wr.MsgType, wr.Healthcare = e.ws[0].MsgType, e.ws[0].Healthcare

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,6 +146,33 @@ func TestEvaluateReportsFailures(t *testing.T) {
 	require.Equal(t, "FAIL", byName["2. w >= 0.8x bank-send"].Result)
 	require.Equal(t, "PASS", byName["3a. bank-send >= 500 committed tx/s"].Result)
 	require.Equal(t, "PASS", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
+}
+
+// A failure in a saturation round that is not the median one (the results
+// keep only the median round in full) still fails check 1, and says where.
+func TestEvaluateCountsFailuresInEveryRound(t *testing.T) {
+	phase := func(committed float64) PhaseResult {
+		return PhaseResult{Name: "p", Total: TxStats{CommittedTPS: committed, LatencyP99Ms: 900}, Blocks: BlockStats{IntervalMeanMs: 1000}}
+	}
+	r := &Results{Throughput: []WorkloadResult{
+		{Workload: BaselineWorkload, Saturation: phase(600), AtLoad: phase(480), SaturationFailures: []int{0, 0, 0}},
+		{Workload: "w", Healthcare: true, Saturation: phase(500), AtLoad: phase(400), SaturationFailures: []int{0, 0, 3}},
+	}}
+	var c Check
+	for _, x := range evaluate(r) {
+		if strings.HasPrefix(x.Name, "1. ") {
+			c = x
+		}
+	}
+	require.Equal(t, "FAIL", c.Result)
+	require.Contains(t, c.Detail, "w saturation (round 3): 3")
+
+	r.Throughput[1].SaturationFailures = []int{0, 0, 0}
+	for _, x := range evaluate(r) {
+		if strings.HasPrefix(x.Name, "1. ") {
+			require.Equal(t, "PASS", x.Result)
+		}
+	}
 }
 
 func TestWaitListening(t *testing.T) {

@@ -48,12 +48,26 @@ func evaluate(r *Results) []Check {
 			where = append(where, fmt.Sprintf("%s: %d", name, f))
 		}
 	}
+	// Every saturation round counts, not only the median one the results
+	// keep in full.
+	rounds := func(t WorkloadResult) {
+		if len(t.SaturationFailures) == 0 {
+			count(t.Saturation.Name, t.Saturation)
+			return
+		}
+		for i, f := range t.SaturationFailures {
+			if f > 0 {
+				failures += f
+				where = append(where, fmt.Sprintf("%s saturation (round %d): %d", t.Workload, i+1, f))
+			}
+		}
+	}
 	for _, t := range r.Throughput {
-		count(t.Saturation.Name, t.Saturation)
+		rounds(t)
 		count(t.AtLoad.Name, t.AtLoad)
 	}
 	if r.Mixed != nil {
-		count(r.Mixed.Saturation.Name, r.Mixed.Saturation)
+		rounds(*r.Mixed)
 		count(r.Mixed.AtLoad.Name, r.Mixed.AtLoad)
 	}
 	if r.QueryTxLoad != nil {
