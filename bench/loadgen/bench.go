@@ -55,6 +55,11 @@ type Config struct {
 	// SaturationDuration is how long each as-fast-as-possible run sends;
 	// RateDuration how long each fixed-rate run sends.
 	SaturationDuration time.Duration
+	// Warmup, if not zero, sends every workload at once at saturation for
+	// this long before the measured rounds, and measures nothing from it
+	// but its failures: the node's heap and caches grow into their
+	// steady-state size there, not in round 1.
+	Warmup time.Duration
 	// Rounds of saturation runs, interleaved across workloads; capacity is
 	// the median.
 	Rounds       int
@@ -148,6 +153,7 @@ func FullConfig() Config {
 	// long enough for 8 and 15 blocks.
 	c.TimeoutCommit = 2 * time.Second
 	c.SaturationDuration = 16 * time.Second
+	c.Warmup = 16 * time.Second
 	c.RateDuration = 30 * time.Second
 	c.Backlog = 6000
 	// 8 s per measurement: a LevelDB compaction (0.5-2 s on this machine)
@@ -174,7 +180,10 @@ type Results struct {
 	LatencyDefinition string `json:"latency_definition"`
 	// GasLimits are the gas limits the workloads' transactions were signed
 	// with (simulated gas x the gas adjustment, or the fixed limits).
-	GasLimits   []GasLimit       `json:"gas_limits,omitempty"`
+	GasLimits []GasLimit `json:"gas_limits,omitempty"`
+	// Warmup is the unmeasured warm-up phase (Config.Warmup), kept for its
+	// failures and for reference.
+	Warmup      *PhaseResult     `json:"warmup,omitempty"`
 	Throughput  []WorkloadResult `json:"throughput"`
 	Mixed       *WorkloadResult  `json:"healthcare_mix,omitempty"`
 	Queries     []QueryStats     `json:"queries"`
@@ -269,7 +278,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		LatencyDefinition: "first broadcast_tx_sync attempt -> load generator observes the NewBlockHeader event of the block that holds the transaction (after commit)",
 		Settings: map[string]any{
 			"lanes_per_workload": cfg.Lanes, "saturation_duration_s": cfg.SaturationDuration.Seconds(), "saturation_rounds": cfg.Rounds,
-			"rate_duration_s": cfg.RateDuration.Seconds(), "load_factor": cfg.LoadFactor,
+			"rate_duration_s": cfg.RateDuration.Seconds(), "load_factor": cfg.LoadFactor, "warmup_s": cfg.Warmup.Seconds(),
 			"saturation_backlog_cap": cfg.Backlog, "query_duration_s": cfg.QueryDuration.Seconds(),
 			"query_state_size": cfg.QuerySize, "growth_items": cfg.GrowthItems, "gas_adjustment": cfg.GasAdjustment,
 		},
@@ -741,6 +750,10 @@ func (b *Bench) throughput(ctx context.Context) error {
 		b.res.Notes = append(b.res.Notes, "no healthcare workload registered: no healthcare mix")
 	}
 
+	if err := b.warmup(ctx); err != nil {
+		return err
+	}
+
 	best := 0.0
 	budget := func() float64 {
 		if best == 0 {
@@ -835,6 +848,34 @@ func (b *Bench) throughput(ctx context.Context) error {
 }
 
 const mixName = "healthcare mix"
+
+// warmup runs Config.Warmup: every workload at once, at saturation, so
+// that the node's heap, IAVL caches and LevelDB reach the size they keep
+// before round 1 is measured (on a fresh node round 1 otherwise pays for
+// growing into fresh memory: docs/performance.md, "Round 1 pays for the
+// heap's growth"). Only its failures count (check 1).
+func (b *Bench) warmup(ctx context.Context) error {
+	if b.cfg.Warmup <= 0 {
+		return nil
+	}
+	var streams []*stream
+	for _, w := range b.ws {
+		st := &stream{w: w, lanes: b.lanes(w)}
+		share := b.cfg.MaxRate * b.cfg.Warmup.Seconds() / float64(len(b.ws)) * 1.5
+		st.perLane = perLane(int(share), len(st.lanes))
+		streams = append(streams, st)
+	}
+	p := phase{name: "warm-up (not measured)", streams: streams, duration: b.cfg.Warmup, backlog: b.cfg.Backlog}
+	b.logf("warm-up: every workload at once for %s, not measured", b.cfg.Warmup)
+	b.quiesce(ctx, p.name)
+	res, err := b.eng.run(ctx, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.name, err)
+	}
+	b.res.Warmup = &res
+	b.logf("warm-up: %.0f committed tx/s (failures %d); node used %.2f cores", res.Total.CommittedTPS, res.Total.Failures(), res.NodeCPUCores)
+	return nil
+}
 
 // medianPhase returns the round with the median committed rate (the lower
 // median for an even count).

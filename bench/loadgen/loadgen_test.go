@@ -173,6 +173,19 @@ func TestEvaluateCountsFailuresInEveryRound(t *testing.T) {
 			require.Equal(t, "PASS", x.Result)
 		}
 	}
+
+	// The unmeasured warm-up's failures count too, and the table says what
+	// the warm-up was.
+	r.Warmup = &PhaseResult{Name: "warm-up (not measured)", DurationS: 16, Total: TxStats{CommittedTPS: 900, Missing: 2}}
+	for _, x := range evaluate(r) {
+		if strings.HasPrefix(x.Name, "1. ") {
+			require.Equal(t, "FAIL", x.Result)
+			require.Contains(t, x.Detail, "warm-up (not measured): 2")
+		}
+	}
+	var out strings.Builder
+	r.PrintTable(&out)
+	require.Contains(t, out.String(), "warm-up before the measured rounds (not measured): 16 s of every workload at once, 900 tx/s committed, 2 failures")
 }
 
 func TestWaitListening(t *testing.T) {

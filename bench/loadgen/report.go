@@ -70,6 +70,9 @@ func evaluate(r *Results) []Check {
 		rounds(*r.Mixed)
 		count(r.Mixed.AtLoad.Name, r.Mixed.AtLoad)
 	}
+	if r.Warmup != nil {
+		count(r.Warmup.Name, *r.Warmup)
+	}
 	if r.QueryTxLoad != nil {
 		count(r.QueryTxLoad.Name, *r.QueryTxLoad)
 	}
@@ -205,6 +208,10 @@ func (r *Results) PrintTable(w io.Writer) {
 		row(*r.Mixed)
 	}
 	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
+	if wu := r.Warmup; wu != nil {
+		fmt.Fprintf(w, "warm-up before the measured rounds (not measured): %.0f s of every workload at once, %.0f tx/s committed, %d failures\n",
+			wu.DurationS, wu.Total.CommittedTPS, wu.Total.Failures())
+	}
 
 	if len(r.Queries) > 0 {
 		fmt.Fprintln(w)

@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	fs.IntVar(&cfg.Lanes, "lanes", cfg.Lanes, "senders (accounts) per workload")
 	fs.DurationVar(&cfg.SaturationDuration, "saturation", cfg.SaturationDuration, "length of each saturation run")
+	fs.DurationVar(&cfg.Warmup, "warmup", cfg.Warmup, "before the measured rounds, send every workload at once at saturation for this long and measure only its failures (0: none)")
 	fs.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "saturation rounds, interleaved across workloads (capacity is the median)")
 	fs.DurationVar(&cfg.RateDuration, "rate-duration", cfg.RateDuration, "length of each fixed-rate (latency) run")
 	fs.BoolVar(&cfg.LatencyAll, "latency-all", cfg.LatencyAll, "a fixed-rate (latency) run for every workload, not only bank-send and the mix")
