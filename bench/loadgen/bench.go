@@ -153,7 +153,6 @@ func FullConfig() Config {
 	// long enough for 8 and 15 blocks.
 	c.TimeoutCommit = 2 * time.Second
 	c.SaturationDuration = 16 * time.Second
-	c.Warmup = 16 * time.Second
 	c.RateDuration = 30 * time.Second
 	c.Backlog = 6000
 	// 8 s per measurement: a LevelDB compaction (0.5-2 s on this machine)
