@@ -54,14 +54,7 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 				require.Equal(t, s.AccountNumber, acc.GetAccountNumber(), "account number known offline")
 				require.NotNil(t, acc.GetPubKey(), "public key set in genesis")
 			}
-			var txs []apptest.Tx
-			for k := 0; k < perLane; k++ {
-				for _, s := range senders[w.Name] {
-					bz, err := signer.Sign(s, w.Gas, w.Msg(s, s.Sequence))
-					require.NoError(t, err)
-					txs = append(txs, apptest.Tx{Bytes: bz})
-				}
-			}
+			txs := signPerLane(t, signer, w, senders[w.Name], w.Gas)
 			for i, res := range h.DeliverBlock(time.Second, txs...) {
 				require.Zerof(t, res.Code, "tx %d: code %d (%s): %s", i, res.Code, res.Codespace, res.Log)
 				require.LessOrEqual(t, res.GasUsed, int64(w.Gas))
@@ -91,6 +84,21 @@ func TestWorkloadsCommitOnTheApp(t *testing.T) {
 			require.Error(t, q.GRPC(context.Background(), conn, -1), "an object genesis did not create is not found")
 		})
 	}
+}
+
+// signPerLane signs perLane transactions of w for each sender, in turn,
+// with gas limit gas, as the load generator's lanes send them.
+func signPerLane(t *testing.T, signer *loadgen.Signer, w *loadgen.Workload, senders []*loadgen.Sender, gas uint64) []apptest.Tx {
+	t.Helper()
+	var txs []apptest.Tx
+	for k := 0; k < perLane; k++ {
+		for _, s := range senders {
+			bz, err := signer.Sign(s, gas, w.Msg(s, s.Sequence))
+			require.NoError(t, err)
+			txs = append(txs, apptest.Tx{Bytes: bz})
+		}
+	}
+	return txs
 }
 
 // claimIsPaid checks that the claim an EventClaimPaid names is PAID in
@@ -215,14 +223,7 @@ func TestSimulatedGasLimitsHold(t *testing.T) {
 				require.Zero(t, s.Sequence, "simulation does not move a sender's sequence")
 			}
 			for block := 0; block < 3; block++ {
-				var txs []apptest.Tx
-				for k := 0; k < perLane; k++ {
-					for _, s := range senders[w.Name] {
-						bz, err := signer.Sign(s, gl.Limit, w.Msg(s, s.Sequence))
-						require.NoError(t, err)
-						txs = append(txs, apptest.Tx{Bytes: bz})
-					}
-				}
+				txs := signPerLane(t, signer, w, senders[w.Name], gl.Limit)
 				for i, res := range h.DeliverBlock(time.Second, txs...) {
 					require.Zerof(t, res.Code, "block %d tx %d: code %d (%s): %s", block, i, res.Code, res.Codespace, res.Log)
 					require.Equal(t, int64(gl.Limit), res.GasWanted)
