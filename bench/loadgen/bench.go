@@ -57,8 +57,9 @@ type Config struct {
 	SaturationDuration time.Duration
 	// Warmup, if not zero, sends every workload at once at saturation for
 	// this long before the measured rounds, and measures nothing from it
-	// but its failures: the node's heap and caches grow into their
-	// steady-state size there, not in round 1.
+	// but its failures, so that the node's heap and caches grow toward
+	// their running size before round 1. Off by default: one run with 16 s
+	// did not make round 1 better (docs/performance.md).
 	Warmup time.Duration
 	// Rounds of saturation runs, interleaved across workloads; capacity is
 	// the median.
@@ -849,8 +850,8 @@ func (b *Bench) throughput(ctx context.Context) error {
 const mixName = "healthcare mix"
 
 // warmup runs Config.Warmup: every workload at once, at saturation, so
-// that the node's heap, IAVL caches and LevelDB reach the size they keep
-// before round 1 is measured (on a fresh node round 1 otherwise pays for
+// that the node's heap, IAVL caches and LevelDB grow toward the size they
+// keep before round 1 is measured (on a fresh node round 1 pays for
 // growing into fresh memory: docs/performance.md, "Round 1 pays for the
 // heap's growth"). Only its failures count (check 1).
 func (b *Bench) warmup(ctx context.Context) error {
