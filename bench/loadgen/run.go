@@ -699,6 +699,7 @@ func blockLog(blocks []blockRecord) []BlockLogEntry {
 func blockStats(window []blockRecord, maxBlockGas, txGas int64) BlockStats {
 	s := BlockStats{Blocks: len(window)}
 	var intervals []float64
+	var prev time.Time
 	for i, b := range window {
 		s.GasWantedMax = max(s.GasWantedMax, b.gasWanted)
 		if maxBlockGas > 0 && b.gasWanted+txGas > maxBlockGas {
@@ -711,8 +712,9 @@ func blockStats(window []blockRecord, maxBlockGas, txGas int64) BlockStats {
 			s.RoundsAboveZero++
 		}
 		if i > 0 {
-			intervals = append(intervals, float64(b.header.Sub(window[i-1].header))/float64(time.Millisecond))
+			intervals = append(intervals, float64(b.header.Sub(prev))/float64(time.Millisecond))
 		}
+		prev = b.header
 	}
 	if len(intervals) > 0 {
 		sum := 0.0
