@@ -764,17 +764,7 @@ func (b *Bench) throughput(ctx context.Context) error {
 	rounds := max(b.cfg.Rounds, 1)
 	for r := 0; r < rounds; r++ {
 		for _, e := range entries {
-			var streams []*stream
-			for _, w := range e.ws {
-				st := &stream{w: w, lanes: b.lanes(w)}
-				// A mix shares the node: each stream gets a generous share.
-				share := budget() * b.cfg.SaturationDuration.Seconds()
-				if len(e.ws) > 1 {
-					share = share / float64(len(e.ws)) * 1.5
-				}
-				st.perLane = perLane(int(share), len(st.lanes))
-				streams = append(streams, st)
-			}
+			streams := b.saturationStreams(e.ws, budget(), b.cfg.SaturationDuration)
 			p := phase{name: fmt.Sprintf("%s saturation (round %d)", e.name, r+1), streams: streams, duration: b.cfg.SaturationDuration, backlog: b.cfg.Backlog}
 			if label := strings.ReplaceAll(e.name, " ", "-"); r == 0 {
 				p.during = b.profile(label, b.cfg.SaturationDuration)
@@ -858,13 +848,7 @@ func (b *Bench) warmup(ctx context.Context) error {
 	if b.cfg.Warmup <= 0 {
 		return nil
 	}
-	var streams []*stream
-	for _, w := range b.ws {
-		st := &stream{w: w, lanes: b.lanes(w)}
-		share := b.cfg.MaxRate * b.cfg.Warmup.Seconds() / float64(len(b.ws)) * 1.5
-		st.perLane = perLane(int(share), len(st.lanes))
-		streams = append(streams, st)
-	}
+	streams := b.saturationStreams(b.ws, b.cfg.MaxRate, b.cfg.Warmup)
 	p := phase{name: "warm-up (not measured)", streams: streams, duration: b.cfg.Warmup, backlog: b.cfg.Backlog}
 	b.logf("warm-up: every workload at once for %s, not measured", b.cfg.Warmup)
 	b.quiesce(ctx, p.name)
@@ -887,6 +871,23 @@ func medianPhase(rounds []PhaseResult) PhaseResult {
 
 // loadStreams returns fixed-rate streams offering total tx/s split equally
 // over ws, pre-signed for d.
+// saturationStreams are the streams of a saturation phase of ws lasting
+// d, pre-signing up to rate tx/s in all. Several workloads share the
+// node, so each gets a generous share (1.5x its equal part).
+func (b *Bench) saturationStreams(ws []*Workload, rate float64, d time.Duration) []*stream {
+	var out []*stream
+	for _, w := range ws {
+		st := &stream{w: w, lanes: b.lanes(w)}
+		share := rate * d.Seconds()
+		if len(ws) > 1 {
+			share = share / float64(len(ws)) * 1.5
+		}
+		st.perLane = perLane(int(share), len(st.lanes))
+		out = append(out, st)
+	}
+	return out
+}
+
 func (b *Bench) loadStreams(ws []*Workload, total float64, d time.Duration) []*stream {
 	var out []*stream
 	for _, w := range ws {
