@@ -42,12 +42,13 @@ func evaluate(r *Results) []Check {
 
 	failures := 0
 	var where []string
-	count := func(name string, p PhaseResult) {
-		if f := p.Total.Failures(); f > 0 {
+	add := func(name string, f int) {
+		if f > 0 {
 			failures += f
 			where = append(where, fmt.Sprintf("%s: %d", name, f))
 		}
 	}
+	count := func(name string, p PhaseResult) { add(name, p.Total.Failures()) }
 	// Every saturation round counts, not only the median one the results
 	// keep in full.
 	rounds := func(t WorkloadResult) {
@@ -56,10 +57,7 @@ func evaluate(r *Results) []Check {
 			return
 		}
 		for i, f := range t.SaturationFailures {
-			if f > 0 {
-				failures += f
-				where = append(where, fmt.Sprintf("%s saturation (round %d): %d", t.Workload, i+1, f))
-			}
+			add(fmt.Sprintf("%s saturation (round %d)", t.Workload, i+1), f)
 		}
 	}
 	for _, t := range r.Throughput {
@@ -77,10 +75,7 @@ func evaluate(r *Results) []Check {
 		count(r.QueryTxLoad.Name, *r.QueryTxLoad)
 	}
 	for _, g := range r.StateGrowth {
-		if f := g.Tx.Failures(); f > 0 {
-			failures += f
-			where = append(where, fmt.Sprintf("%s state growth: %d", g.Workload, f))
-		}
+		add(g.Workload+" state growth", g.Tx.Failures())
 	}
 	out = append(out, check("1. only code-0 transactions counted; none failed", failures == 0,
 		"committed tx/s counts code 0 only; transactions not committed with code 0: %d %s", failures, strings.Join(where, ", ")))
