@@ -45,15 +45,12 @@ func SimulateGasLimit(ctx context.Context, conn grpc.ClientConnInterface, signer
 	if len(senders) == 0 {
 		return GasLimit{}, fmt.Errorf("%s: no senders to simulate with", w.Name)
 	}
+	// Distinct for every len(senders): 0, n/2 and n-1 differ from n = 3
+	// on, and fewer senders keep only the first n picks.
 	picks := []int{0, len(senders) / 2, len(senders) - 1}[:min(gasSamples, len(senders))]
 	svc := txtypes.NewServiceClient(conn)
 	out := GasLimit{Workload: w.Name}
-	seen := map[int]bool{}
 	for _, i := range picks {
-		if seen[i] {
-			continue
-		}
-		seen[i] = true
 		s := senders[i]
 		seq := s.Sequence
 		// The simulation's gas meter has no limit; the workload's fixed
