@@ -66,9 +66,10 @@ test-sim:
 	$(GO) test ./app -run '^(TestFullAppSimulation|TestAppStateDeterminism|TestAppImportExport)$$' -count=1 -timeout 60m -v \
 		-args -NumBlocks=$(SIM_NUM_BLOCKS) -BlockSize=$(SIM_BLOCK_SIZE) -SimSeeds=$(SIM_SEEDS) -SimRuns=$(SIM_RUNS)
 
-## test-fuzz: run every fuzz target for FUZZTIME (default 10s, one after another); plain
-##   `make test` already replays their seeds and committed corpora (testdata/fuzz/)
-FUZZTIME ?= 10s
+## test-fuzz: run every fuzz target, one after another, for its own execution count (about
+##   10 s each; scripts/fuzz.sh) or for FUZZTIME (a count like 50000x or a duration like 5m);
+##   plain `make test` already replays their seeds and committed corpora (testdata/fuzz/)
+FUZZTIME ?=
 test-fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
 
