@@ -501,21 +501,37 @@ func (b *Bench) setup(ctx context.Context) error {
 // workload's transactions with the gas used times cfg.GasAdjustment, or,
 // with no adjustment, records the fixed limits.
 func (b *Bench) setGasLimits(ctx context.Context) error {
-	b.eng.gas = map[string]uint64{}
-	for _, w := range b.ws {
-		if b.cfg.GasAdjustment == 0 {
-			b.res.GasLimits = append(b.res.GasLimits, GasLimit{Workload: w.Name, Limit: w.Gas})
+	gas, limits, err := gasLimits(ctx, b.grpcConn, b.eng.signer, b.ws, b.senders, b.cfg.GasAdjustment, b.logf)
+	if err != nil {
+		return err
+	}
+	b.eng.gas = gas
+	b.res.GasLimits = append(b.res.GasLimits, limits...)
+	return nil
+}
+
+// gasLimits simulates each workload's next transaction on conn and returns
+// the gas limit to sign the workload's transactions with (the gas used
+// times adj), and what to report. With adj 0 nothing is simulated: the
+// map is empty, so every workload keeps its fixed limit, which is
+// reported.
+func gasLimits(ctx context.Context, conn grpc.ClientConnInterface, signer *Signer, ws []*Workload, senders map[string][]*Sender, adj float64, logf func(string, ...any)) (map[string]uint64, []GasLimit, error) {
+	gas := map[string]uint64{}
+	var limits []GasLimit
+	for _, w := range ws {
+		if adj == 0 {
+			limits = append(limits, GasLimit{Workload: w.Name, Limit: w.Gas})
 			continue
 		}
-		gl, err := SimulateGasLimit(ctx, b.grpcConn, b.eng.signer, w, b.senders[w.Name], b.cfg.GasAdjustment)
+		gl, err := SimulateGasLimit(ctx, conn, signer, w, senders[w.Name], adj)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		b.eng.gas[w.Name] = gl.Limit
-		b.res.GasLimits = append(b.res.GasLimits, gl)
-		b.logf("%s: gas limit %d (simulated %d x %.2f)", w.Name, gl.Limit, gl.Simulated, b.cfg.GasAdjustment)
+		gas[w.Name] = gl.Limit
+		limits = append(limits, gl)
+		logf("%s: gas limit %d (simulated %d x %.2f)", w.Name, gl.Limit, gl.Simulated, adj)
 	}
-	return nil
+	return gas, limits, nil
 }
 
 // Idle is how little CPU the node uses between phases once it has finished

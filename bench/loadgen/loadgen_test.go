@@ -105,6 +105,25 @@ func TestGasSummaryNamesLimitsAndTheirSource(t *testing.T) {
 	require.Contains(t, gasSummary([]GasLimit{{Workload: "x", Limit: 1}}, -1), "no block gas limit")
 }
 
+// With no adjustment nothing is simulated (no node is asked: conn and
+// signer are nil), every workload keeps its fixed limit and the report says
+// so; an adjustment below 1 is refused before any node is asked.
+func TestGasLimitsWithoutAdjustmentKeepTheFixedLimits(t *testing.T) {
+	ws := []*Workload{{Name: "bank-send", Gas: 100_000}, {Name: "claim-submit", Gas: 300_000}}
+	logf := func(string, ...any) {}
+	gas, limits, err := gasLimits(context.Background(), nil, nil, ws, nil, 0, logf)
+	require.NoError(t, err)
+	require.Empty(t, gas)
+	require.Len(t, limits, 2)
+	for i, w := range ws {
+		require.Equal(t, GasLimit{Workload: w.Name, Limit: w.Gas}, limits[i])
+		require.Equal(t, w.Gas, (&engine{gas: gas}).gasLimit(w))
+	}
+	senders := map[string][]*Sender{ws[0].Name: {NewSender(ws[0].Name, 0)}}
+	_, _, err = gasLimits(context.Background(), nil, nil, ws, senders, 0.5, logf)
+	require.ErrorContains(t, err, "want at least 1")
+}
+
 func TestAdjustGasRoundsUpToAThousand(t *testing.T) {
 	require.EqualValues(t, 92_000, adjustGas(65_489, 1.4))
 	require.EqualValues(t, 66_000, adjustGas(65_489, 1))

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"cosmossdk.io/log"
 
@@ -35,6 +37,10 @@ type TestnetConfig struct {
 	Home          string
 	KeepHome      bool
 	Workloads     []string
+	// GasAdjustment: each workload's transactions are signed with the gas
+	// node 0 simulates for them times this, as a wallet does (0: the
+	// workloads' fixed gas limits). See Config.GasAdjustment.
+	GasAdjustment float64
 	Log           io.Writer
 }
 
@@ -45,6 +51,7 @@ func DefaultTestnetConfig() TestnetConfig {
 	return TestnetConfig{
 		Validators: 4, Rate: 200, Duration: 60 * time.Second, TimeoutCommit: time.Second,
 		MinGasPrice: "0.0025" + app.BondDenom, Lanes: 16, PortOffset: 1100,
+		GasAdjustment: DefaultGasAdjustment,
 	}
 }
 
@@ -57,6 +64,9 @@ type TestnetResults struct {
 	StartedAt time.Time    `json:"started_at"`
 	Machine   Machine      `json:"machine"`
 	Node      NodeSettings `json:"node"`
+	// GasLimits are the gas limits the workloads' transactions were signed
+	// with (simulated on node 0 unless the adjustment was 0).
+	GasLimits []GasLimit `json:"gas_limits"`
 	// Load was offered through every node's RPC (lanes round-robin).
 	Load      PhaseResult   `json:"load"`
 	Stability Stability     `json:"stability"`
@@ -195,6 +205,15 @@ func RunTestnet(ctx context.Context, cfg TestnetConfig) (*TestnetResults, error)
 	}
 	defer obs.stop()
 	eng := &engine{rpc: rpcs[0], broadcast: rpcs, observer: obs, signer: NewSigner(tempApp.TxConfig(), net.ChainID, price), logf: logf}
+	conn, err := grpc.NewClient(net.Nodes[0].GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	eng.gas, res.GasLimits, err = gasLimits(ctx, conn, eng.signer, ws, senders, cfg.GasAdjustment, logf)
+	if err != nil {
+		return nil, err
+	}
 
 	// Sample every node's height while the load runs.
 	var lagMu sync.Mutex
@@ -310,6 +329,9 @@ func (r *TestnetResults) PrintTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t\n", s.Workload, s.TargetTPS, s.CommittedTPS, s.LatencyP50Ms, s.LatencyP99Ms, s.LatencyMaxMs, s.Failures())
 	}
 	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
+	if line := gasSummary(r.GasLimits, r.Node.MaxBlockGas); line != "" {
+		fmt.Fprintf(w, "\n%s\n", line)
+	}
 	s := r.Stability
 	fmt.Fprintf(w, "\nblocks %d, interval mean %.0f ms p99 %.0f ms max %.0f ms, rounds>0: %d, min precommits %d, max height lag %d, app-hash mismatches %d, nodes alive %d/%d\n\n",
 		s.Blocks, s.IntervalMeanMs, s.IntervalP99Ms, s.IntervalMaxMs, s.RoundsAboveZero, s.MinSigners, s.MaxHeightLag, s.AppHashMismatches, s.NodesAliveAtEnd, len(r.Nodes))

@@ -165,6 +165,7 @@ func testnet(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.PortOffset, "port-offset", cfg.PortOffset, "node i adds port-offset x (i+1) to every standard port")
 	fs.StringVar(&cfg.Home, "home", "", "directory for the node homes (default: a new temporary directory)")
 	fs.BoolVar(&cfg.KeepHome, "keep-home", false, "keep the node homes and logs")
+	fs.Float64Var(&cfg.GasAdjustment, "gas-adjustment", cfg.GasAdjustment, "sign each workload's transactions with the gas node 0 simulates for them times this, as a wallet does (0: the workloads' fixed gas limits)")
 	_ = fs.Parse(args)
 	cfg.Workloads = splitList(*workloads)
 	cfg.Log = os.Stderr
