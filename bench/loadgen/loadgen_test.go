@@ -207,6 +207,55 @@ func TestEvaluateCountsFailuresInEveryRound(t *testing.T) {
 	require.Contains(t, out.String(), "warm-up before the measured rounds (not measured): 16 s of every workload at once, 900 tx/s committed, 2 failures")
 }
 
+// The floor reading of criterion 3 is checked on its own phases: a slow
+// run at 80% of capacity does not fail it, a slow run at 80% of the floor
+// does, and failures in the floor phases count in check 1.
+func TestEvaluateChecksTheFloorReadingOnItsOwnPhases(t *testing.T) {
+	phase := func(target, p99 float64, failed int) PhaseResult {
+		return PhaseResult{Name: "p", Total: TxStats{TargetTPS: target, CommittedTPS: target, Failed: failed, LatencyP99Ms: p99},
+			Blocks: BlockStats{IntervalMeanMs: 2000}}
+	}
+	bankFloor, mixFloor := phase(400, 3000, 0), phase(320, 4500, 0)
+	r := &Results{
+		Throughput: []WorkloadResult{{Workload: BaselineWorkload, Saturation: phase(1200, 0, 0), AtLoad: phase(960, 4100, 0), AtFloor: &bankFloor}},
+		Mixed:      &WorkloadResult{Workload: mixName, Healthcare: true, Saturation: phase(800, 0, 0), AtLoad: phase(640, 3900, 0), AtFloor: &mixFloor},
+	}
+	byName := map[string]Check{}
+	for _, c := range evaluate(r) {
+		byName[c.Name] = c
+	}
+	require.Equal(t, "FAIL", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
+	require.Equal(t, "PASS", byName["3d. healthcare mix p99 <= 2x block interval at 80%"].Result)
+	require.Equal(t, "PASS", byName["3c-floor. bank-send p99 <= 2x block interval at 80% of 500 tx/s"].Result)
+	bf := byName["3d-floor. healthcare mix p99 <= 2x block interval at 80% of 400 tx/s"]
+	require.Equal(t, "FAIL", bf.Result)
+	require.Contains(t, bf.Detail, "p99 4500 ms at 320 tx/s")
+	require.Equal(t, "PASS", byName["1. only code-0 transactions counted; none failed"].Result)
+
+	mixFloor.Total.Failed = 4
+	mixFloor.Name = "healthcare mix at 80% of the floor"
+	for _, c := range evaluate(r) {
+		if strings.HasPrefix(c.Name, "1. ") {
+			require.Equal(t, "FAIL", c.Result)
+			require.Contains(t, c.Detail, "healthcare mix at 80% of the floor: 4")
+		}
+	}
+	var out strings.Builder
+	r.PrintTable(&out)
+	require.Contains(t, out.String(), "healthcare mix at 80% of criterion 3's floor: 320 tx/s offered, 320 committed")
+
+	// Without the floor phases (bench-quick) there are no floor checks.
+	r.Throughput[0].AtFloor, r.Mixed.AtFloor = nil, nil
+	for _, c := range evaluate(r) {
+		require.NotContains(t, c.Name, "floor")
+	}
+	require.True(t, FullConfig().FloorLatency)
+	require.False(t, QuickConfig().FloorLatency)
+	require.EqualValues(t, minBankTPS, floorRate(BaselineWorkload))
+	require.EqualValues(t, minMixedTPS, floorRate(mixName))
+	require.Zero(t, floorRate("record-create"))
+}
+
 func TestWaitListening(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

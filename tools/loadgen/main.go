@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "saturation rounds, interleaved across workloads (capacity is the median)")
 	fs.DurationVar(&cfg.RateDuration, "rate-duration", cfg.RateDuration, "length of each fixed-rate (latency) run")
 	fs.BoolVar(&cfg.LatencyAll, "latency-all", cfg.LatencyAll, "a fixed-rate (latency) run for every workload, not only bank-send and the mix")
+	fs.BoolVar(&cfg.FloorLatency, "floor-latency", cfg.FloorLatency, "also run bank-send and the mix at the load factor x criterion 3's floor (500 and 400 tx/s); on by default except with --quick")
 	fs.Float64Var(&cfg.LoadFactor, "load-factor", cfg.LoadFactor, "fixed-rate runs offer this fraction of the measured capacity")
 	fs.Float64Var(&cfg.MaxRate, "max-rate", cfg.MaxRate, "pre-sign at most this many tx/s for saturation runs")
 	fs.IntVar(&cfg.Backlog, "backlog", cfg.Backlog, "saturation runs pause while the mempool holds more transactions than this")
