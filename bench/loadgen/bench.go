@@ -837,7 +837,7 @@ func (b *Bench) throughput(ctx context.Context) error {
 			rate := math.Floor(floor * b.cfg.LoadFactor)
 			b.quiesce(ctx, e.name+" at the floor")
 			b.logf("%s: %.0f tx/s (%.0f%% of criterion 3's floor of %.0f tx/s) for %s", e.name, rate, b.cfg.LoadFactor*100, floor, b.cfg.RateDuration)
-			res, err := b.fixedRate(ctx, e.name+" at 80% of the floor", e.ws, rate)
+			res, err := b.fixedRate(ctx, fmt.Sprintf("%s at %.0f%% of the floor", e.name, b.cfg.LoadFactor*100), e.ws, rate)
 			if err != nil {
 				return err
 			}

@@ -211,8 +211,12 @@ func (r *Results) PrintTable(w io.Writer) {
 	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
 		if p := t.AtFloor; p != nil {
-			fmt.Fprintf(w, "%s at 80%% of criterion 3's floor: %.0f tx/s offered, %.0f committed, p50 %.0f ms, p99 %.0f ms, block interval %.0f ms, failures %d\n",
-				t.Workload, p.Total.TargetTPS, p.Total.CommittedTPS, p.Total.LatencyP50Ms, p.Total.LatencyP99Ms, p.Blocks.IntervalMeanMs, p.Total.Failures())
+			share := 0.0
+			if f := floorRate(t.Workload); f > 0 {
+				share = 100 * p.Total.TargetTPS / f
+			}
+			fmt.Fprintf(w, "%s at %.0f%% of criterion 3's floor: %.0f tx/s offered, %.0f committed, p50 %.0f ms, p99 %.0f ms, block interval %.0f ms, failures %d\n",
+				t.Workload, share, p.Total.TargetTPS, p.Total.CommittedTPS, p.Total.LatencyP50Ms, p.Total.LatencyP99Ms, p.Blocks.IntervalMeanMs, p.Total.Failures())
 		}
 	}
 	if wu := r.Warmup; wu != nil {
