@@ -834,10 +834,9 @@ func (b *Bench) throughput(ctx context.Context) error {
 		}
 		wr := WorkloadResult{Workload: e.name, Saturation: med, AtLoad: at, NodeCPUMsPerTx: cpu}
 		if floor := floorRate(e.name); b.cfg.FloorLatency && floor > 0 {
-			rate := math.Floor(floor * b.cfg.LoadFactor)
-			b.quiesce(ctx, e.name+" at the floor")
-			b.logf("%s: %.0f tx/s (%.0f%% of criterion 3's floor of %.0f tx/s) for %s", e.name, rate, b.cfg.LoadFactor*100, floor, b.cfg.RateDuration)
-			res, err := b.fixedRate(ctx, fmt.Sprintf("%s at %.0f%% of the floor", e.name, b.cfg.LoadFactor*100), e.ws, rate)
+			pct := b.cfg.LoadFactor * 100
+			res, err := b.fixedRate(ctx, fmt.Sprintf("%s at %.0f%% of the floor", e.name, pct), e.ws, math.Floor(floor*b.cfg.LoadFactor),
+				fmt.Sprintf("%.0f%% of criterion 3's floor of %.0f tx/s", pct, floor))
 			if err != nil {
 				return err
 			}
@@ -941,14 +940,15 @@ func (b *Bench) atLoad(ctx context.Context, name string, ws []*Workload, capacit
 	if rate < 1 {
 		return PhaseResult{}, fmt.Errorf("%s: no capacity measured (0 committed tx/s); see the failures above and %s", name, b.node.log)
 	}
-	b.quiesce(ctx, name+" at load")
-	b.logf("%s: %.0f tx/s (%.0f%% of capacity) for %s", name, rate, b.cfg.LoadFactor*100, b.cfg.RateDuration)
-	return b.fixedRate(ctx, name+" at load", ws, rate)
+	return b.fixedRate(ctx, name+" at load", ws, rate, fmt.Sprintf("%.0f%% of capacity", b.cfg.LoadFactor*100))
 }
 
-// fixedRate sends ws at rate tx/s in all for RateDuration as the phase
-// called name.
-func (b *Bench) fixedRate(ctx context.Context, name string, ws []*Workload, rate float64) (PhaseResult, error) {
+// fixedRate waits for the node to go idle, then sends ws at rate tx/s in
+// all for RateDuration as the phase called name; why says where the rate
+// came from, for the log.
+func (b *Bench) fixedRate(ctx context.Context, name string, ws []*Workload, rate float64, why string) (PhaseResult, error) {
+	b.quiesce(ctx, name)
+	b.logf("%s: %.0f tx/s (%s) for %s", name, rate, why, b.cfg.RateDuration)
 	res, err := b.eng.run(ctx, phase{name: name, streams: b.loadStreams(ws, rate, b.cfg.RateDuration), duration: b.cfg.RateDuration})
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", name, err)

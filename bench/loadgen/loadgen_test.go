@@ -146,6 +146,17 @@ func TestInt64sDecodesStringsAndNumbers(t *testing.T) {
 	require.EqualValues(t, 12, r.B)
 }
 
+// checksByName evaluates r and indexes the checks by name.
+func checksByName(r *Results) map[string]Check {
+	out := map[string]Check{}
+	for _, c := range evaluate(r) {
+		out[c.Name] = c
+	}
+	return out
+}
+
+const check1 = "1. only code-0 transactions counted; none failed"
+
 // A transaction that did not commit with code 0 fails the first check even
 // though it never counts as committed.
 func TestEvaluateReportsFailures(t *testing.T) {
@@ -157,11 +168,8 @@ func TestEvaluateReportsFailures(t *testing.T) {
 		{Workload: BaselineWorkload, Saturation: phase(600, 0), AtLoad: phase(480, 0)},
 		{Workload: "w", Healthcare: true, Saturation: phase(450, 2), AtLoad: phase(360, 0), VsBank: 0.75},
 	}}
-	byName := map[string]Check{}
-	for _, c := range evaluate(r) {
-		byName[c.Name] = c
-	}
-	require.Equal(t, "FAIL", byName["1. only code-0 transactions counted; none failed"].Result)
+	byName := checksByName(r)
+	require.Equal(t, "FAIL", byName[check1].Result)
 	require.Equal(t, "FAIL", byName["2. w >= 0.8x bank-send"].Result)
 	require.Equal(t, "PASS", byName["3a. bank-send >= 500 committed tx/s"].Result)
 	require.Equal(t, "PASS", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
@@ -177,31 +185,19 @@ func TestEvaluateCountsFailuresInEveryRound(t *testing.T) {
 		{Workload: BaselineWorkload, Saturation: phase(600), AtLoad: phase(480), SaturationFailures: []int{0, 0, 0}},
 		{Workload: "w", Healthcare: true, Saturation: phase(500), AtLoad: phase(400), SaturationFailures: []int{0, 0, 3}},
 	}}
-	var c Check
-	for _, x := range evaluate(r) {
-		if strings.HasPrefix(x.Name, "1. ") {
-			c = x
-		}
-	}
+	c := checksByName(r)[check1]
 	require.Equal(t, "FAIL", c.Result)
 	require.Contains(t, c.Detail, "w saturation (round 3): 3")
 
 	r.Throughput[1].SaturationFailures = []int{0, 0, 0}
-	for _, x := range evaluate(r) {
-		if strings.HasPrefix(x.Name, "1. ") {
-			require.Equal(t, "PASS", x.Result)
-		}
-	}
+	require.Equal(t, "PASS", checksByName(r)[check1].Result)
 
 	// The unmeasured warm-up's failures count too, and the table says what
 	// the warm-up was.
 	r.Warmup = &PhaseResult{Name: "warm-up (not measured)", DurationS: 16, Total: TxStats{CommittedTPS: 900, Missing: 2}}
-	for _, x := range evaluate(r) {
-		if strings.HasPrefix(x.Name, "1. ") {
-			require.Equal(t, "FAIL", x.Result)
-			require.Contains(t, x.Detail, "warm-up (not measured): 2")
-		}
-	}
+	c = checksByName(r)[check1]
+	require.Equal(t, "FAIL", c.Result)
+	require.Contains(t, c.Detail, "warm-up (not measured): 2")
 	var out strings.Builder
 	r.PrintTable(&out)
 	require.Contains(t, out.String(), "warm-up before the measured rounds (not measured): 16 s of every workload at once, 900 tx/s committed, 2 failures")
@@ -220,26 +216,20 @@ func TestEvaluateChecksTheFloorReadingOnItsOwnPhases(t *testing.T) {
 		Throughput: []WorkloadResult{{Workload: BaselineWorkload, Saturation: phase(1200, 0, 0), AtLoad: phase(960, 4100, 0), AtFloor: &bankFloor}},
 		Mixed:      &WorkloadResult{Workload: mixName, Healthcare: true, Saturation: phase(800, 0, 0), AtLoad: phase(640, 3900, 0), AtFloor: &mixFloor},
 	}
-	byName := map[string]Check{}
-	for _, c := range evaluate(r) {
-		byName[c.Name] = c
-	}
+	byName := checksByName(r)
 	require.Equal(t, "FAIL", byName["3c. bank-send p99 <= 2x block interval at 80%"].Result)
 	require.Equal(t, "PASS", byName["3d. healthcare mix p99 <= 2x block interval at 80%"].Result)
 	require.Equal(t, "PASS", byName["3c-floor. bank-send p99 <= 2x block interval at 80% of 500 tx/s"].Result)
 	bf := byName["3d-floor. healthcare mix p99 <= 2x block interval at 80% of 400 tx/s"]
 	require.Equal(t, "FAIL", bf.Result)
 	require.Contains(t, bf.Detail, "p99 4500 ms at 320 tx/s")
-	require.Equal(t, "PASS", byName["1. only code-0 transactions counted; none failed"].Result)
+	require.Equal(t, "PASS", byName[check1].Result)
 
 	mixFloor.Total.Failed = 4
 	mixFloor.Name = "healthcare mix at 80% of the floor"
-	for _, c := range evaluate(r) {
-		if strings.HasPrefix(c.Name, "1. ") {
-			require.Equal(t, "FAIL", c.Result)
-			require.Contains(t, c.Detail, "healthcare mix at 80% of the floor: 4")
-		}
-	}
+	c1 := checksByName(r)[check1]
+	require.Equal(t, "FAIL", c1.Result)
+	require.Contains(t, c1.Detail, "healthcare mix at 80% of the floor: 4")
 	var out strings.Builder
 	r.PrintTable(&out)
 	require.Contains(t, out.String(), "healthcare mix at 80% of criterion 3's floor: 320 tx/s offered, 320 committed")

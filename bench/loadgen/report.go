@@ -60,7 +60,7 @@ func evaluate(r *Results) []Check {
 			add(fmt.Sprintf("%s saturation (round %d)", t.Workload, i+1), f)
 		}
 	}
-	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
+	for _, t := range r.workloads() {
 		rounds(t)
 		count(t.AtLoad.Name, t.AtLoad)
 		if t.AtFloor != nil {
@@ -209,7 +209,7 @@ func (r *Results) PrintTable(w io.Writer) {
 		row(*r.Mixed)
 	}
 	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
-	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
+	for _, t := range r.workloads() {
 		if p := t.AtFloor; p != nil {
 			share := 0.0
 			if f := floorRate(t.Workload); f > 0 {
@@ -282,7 +282,7 @@ func (r *Results) PrintTable(w io.Writer) {
 		}
 		fmt.Fprintf(w, "stall: no block for %s after height %d (noticed after %.1f s at %s UTC; %s%s)\n", lasted, s.AfterHeight, s.WaitedS, s.DetectedAt.Format("15:04:05"), mempool, stacks)
 	}
-	for _, t := range append(r.Throughput, derefMixed(r.Mixed)...) {
+	for _, t := range r.workloads() {
 		phases := []PhaseResult{t.Saturation, t.AtLoad}
 		if t.AtFloor != nil {
 			phases = append(phases, *t.AtFloor)
@@ -297,11 +297,15 @@ func (r *Results) PrintTable(w io.Writer) {
 	}
 }
 
-func derefMixed(m *WorkloadResult) []WorkloadResult {
-	if m == nil {
-		return nil
+// workloads returns every workload's result, the healthcare mix last, in a
+// slice of its own (appending to r.Throughput could write into its spare
+// capacity).
+func (r *Results) workloads() []WorkloadResult {
+	out := append([]WorkloadResult(nil), r.Throughput...)
+	if r.Mixed != nil {
+		out = append(out, *r.Mixed)
 	}
-	return []WorkloadResult{*m}
+	return out
 }
 
 // gcNote is a check's note on the node's collector during the window.
