@@ -39,3 +39,25 @@ func TestAddMembersListsSendersInTheOrganization(t *testing.T) {
 		{OrganizationId: devnet.OrgMercy, Address: staff[1].Address},
 	}, out.Memberships)
 }
+
+// The precomputed addresses are loadgen.Address's, inside and outside the
+// filled range, and before any fill.
+func TestQueryAddressesMatchLoadgenAddress(t *testing.T) {
+	a := &queryAddresses{label: "test-query-addresses"}
+	want := func(i int) string {
+		_, addr := loadgen.Address(a.label, i)
+		return addr
+	}
+	if got := a.at(3); got != want(3) {
+		t.Fatalf("before fill: at(3) = %s, want %s", got, want(3))
+	}
+	a.fill(5)
+	for _, i := range []int{0, 4, 5, 1000, -1} {
+		if got := a.at(i); got != want(i) {
+			t.Errorf("at(%d) = %s, want %s", i, got, want(i))
+		}
+	}
+	if got := len(*a.list.Load()); got != 5 {
+		t.Errorf("fill(5) stored %d addresses", got)
+	}
+}

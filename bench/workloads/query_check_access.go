@@ -28,17 +28,16 @@ const checkAccessLabel = "query-check-access-patient"
 var (
 	checkAccessFirstConsent atomic.Uint64
 	checkAccessAccessor     atomic.Value // string: mercy-admin's address
+	checkAccessPatients     = &queryAddresses{label: checkAccessLabel}
 )
 
-func checkAccessPatient(i int) string {
-	_, addr := loadgen.Address(checkAccessLabel, i)
-	return addr
-}
+func checkAccessPatient(i int) string { return checkAccessPatients.at(i) }
 
 func init() {
 	loadgen.RegisterQuery(&loadgen.Query{
 		Name: "check-access",
 		Genesis: func(g *loadgen.Genesis) error {
+			checkAccessPatients.fill(g.Size)
 			patients := make([]string, g.Size)
 			for i := range patients {
 				patients[i] = checkAccessPatient(i)

@@ -22,15 +22,17 @@ import (
 // g.Size/10 keys (object i is key i modulo that).
 const encryptionKeyLabel = "query-encryption-key"
 
-// encryptionKeys is how many keys the genesis holds.
-var encryptionKeys atomic.Int64
+var (
+	// encryptionKeys is how many keys the genesis holds.
+	encryptionKeys      atomic.Int64
+	encryptionKeyOwners = &queryAddresses{label: encryptionKeyLabel}
+)
 
 func encryptionKeyOwner(i int) string {
 	if n := int(encryptionKeys.Load()); n > 0 && i >= 0 {
 		i %= n
 	}
-	_, addr := loadgen.Address(encryptionKeyLabel, i)
-	return addr
+	return encryptionKeyOwners.at(i)
 }
 
 func init() {
@@ -39,6 +41,7 @@ func init() {
 		Genesis: func(g *loadgen.Genesis) error {
 			n := max(g.Size/10, 1)
 			encryptionKeys.Store(int64(n))
+			encryptionKeyOwners.fill(n)
 			var gs registrytypes.GenesisState
 			return g.Edit(registrytypes.ModuleName, &gs, func() error {
 				for i := 0; i < n; i++ {

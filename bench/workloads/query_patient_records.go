@@ -32,15 +32,15 @@ const (
 var (
 	patientRecordsFirstID atomic.Uint64
 	// listedPatients is how many patients the genesis gave records.
-	listedPatients atomic.Int64
+	listedPatients         atomic.Int64
+	listedPatientAddresses = &queryAddresses{label: patientRecordsLabel}
 )
 
 func listedPatient(i int) string {
 	if n := int(listedPatients.Load()); n > 0 && i >= 0 {
 		i %= n
 	}
-	_, addr := loadgen.Address(patientRecordsLabel, i)
-	return addr
+	return listedPatientAddresses.at(i)
 }
 
 func init() {
@@ -50,6 +50,7 @@ func init() {
 			author := g.Addr(devnet.MercyAdmin)
 			n := max(g.Size/listedPatientsDivisor, 1)
 			listedPatients.Store(int64(n))
+			listedPatientAddresses.fill(n)
 			rs := make([]genesisRecord, 0, n*recordsPerListedPatient)
 			for i := 0; i < n; i++ {
 				p := listedPatient(i)
