@@ -332,15 +332,11 @@ func (b *Bench) annotateGC() {
 			p.GC = b.gc.overlap(p.sendStart, p.sendEnd)
 		}
 	}
-	for i := range b.res.Throughput {
-		phase(&b.res.Throughput[i].Saturation)
-		phase(&b.res.Throughput[i].AtLoad)
-		phase(b.res.Throughput[i].AtFloor)
-	}
-	if b.res.Mixed != nil {
-		phase(&b.res.Mixed.Saturation)
-		phase(&b.res.Mixed.AtLoad)
-		phase(b.res.Mixed.AtFloor)
+	for _, w := range b.res.workloads() {
+		phase(&w.Saturation)
+		for _, p := range w.fixedRatePhases() {
+			phase(p)
+		}
 	}
 	phase(b.res.QueryTxLoad)
 	for i := range b.res.Queries {

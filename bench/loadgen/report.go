@@ -51,7 +51,7 @@ func evaluate(r *Results) []Check {
 	count := func(name string, p PhaseResult) { add(name, p.Total.Failures()) }
 	// Every saturation round counts, not only the median one the results
 	// keep in full.
-	rounds := func(t WorkloadResult) {
+	rounds := func(t *WorkloadResult) {
 		if len(t.SaturationFailures) == 0 {
 			count(t.Saturation.Name, t.Saturation)
 			return
@@ -62,9 +62,8 @@ func evaluate(r *Results) []Check {
 	}
 	for _, t := range r.workloads() {
 		rounds(t)
-		count(t.AtLoad.Name, t.AtLoad)
-		if t.AtFloor != nil {
-			count(t.AtFloor.Name, *t.AtFloor)
+		for _, p := range t.fixedRatePhases() {
+			count(p.Name, *p)
 		}
 	}
 	if r.Warmup != nil {
@@ -202,11 +201,8 @@ func (r *Results) PrintTable(w io.Writer) {
 			t.Workload, s.CommittedTPS, s.OfferedTPS, ratio(t.VsBank), t.Saturation.NodeCPUCores, t.NodeCPUMsPerTx, ratio(t.VsBankCPU),
 			atLoad, s.GasUsedPerTx, s.BytesPerTx, failures)
 	}
-	for _, t := range r.Throughput {
-		row(t)
-	}
-	if r.Mixed != nil {
-		row(*r.Mixed)
+	for _, t := range r.workloads() {
+		row(*t)
 	}
 	_ = tw.Flush() // writes to w, whose errors Fprintf ignores too
 	for _, t := range r.workloads() {
@@ -283,11 +279,7 @@ func (r *Results) PrintTable(w io.Writer) {
 		fmt.Fprintf(w, "stall: no block for %s after height %d (noticed after %.1f s at %s UTC; %s%s)\n", lasted, s.AfterHeight, s.WaitedS, s.DetectedAt.Format("15:04:05"), mempool, stacks)
 	}
 	for _, t := range r.workloads() {
-		phases := []PhaseResult{t.Saturation, t.AtLoad}
-		if t.AtFloor != nil {
-			phases = append(phases, *t.AtFloor)
-		}
-		for _, p := range phases {
+		for _, p := range append([]*PhaseResult{&t.Saturation}, t.fixedRatePhases()...) {
 			for _, s := range p.Streams {
 				for _, f := range s.FailureSamples {
 					fmt.Fprintf(w, "failure (%s, %s): %s\n", p.Name, s.Workload, f)
@@ -297,13 +289,25 @@ func (r *Results) PrintTable(w io.Writer) {
 	}
 }
 
-// workloads returns every workload's result, the healthcare mix last, in a
-// slice of its own (appending to r.Throughput could write into its spare
-// capacity).
-func (r *Results) workloads() []WorkloadResult {
-	out := append([]WorkloadResult(nil), r.Throughput...)
+// workloads returns every workload's result, the healthcare mix last, as
+// pointers into r (annotateGC fills them in).
+func (r *Results) workloads() []*WorkloadResult {
+	out := make([]*WorkloadResult, 0, len(r.Throughput)+1)
+	for i := range r.Throughput {
+		out = append(out, &r.Throughput[i])
+	}
 	if r.Mixed != nil {
-		out = append(out, *r.Mixed)
+		out = append(out, r.Mixed)
+	}
+	return out
+}
+
+// fixedRatePhases returns w's fixed-rate (latency) phases: at LoadFactor x
+// capacity, and at LoadFactor x criterion 3's floor when it ran.
+func (w *WorkloadResult) fixedRatePhases() []*PhaseResult {
+	out := []*PhaseResult{&w.AtLoad}
+	if w.AtFloor != nil {
+		out = append(out, w.AtFloor)
 	}
 	return out
 }
