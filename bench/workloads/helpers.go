@@ -131,13 +131,15 @@ type queryAddresses struct {
 	list  atomic.Pointer[[]string]
 }
 
-// fill computes the addresses of objects 0 to n-1.
-func (a *queryAddresses) fill(n int) {
+// fill computes the addresses of objects 0 to n-1 and returns them (the
+// caller must not change the slice).
+func (a *queryAddresses) fill(n int) []string {
 	l := make([]string, n)
 	for i := range l {
 		_, l[i] = loadgen.Address(a.label, i)
 	}
 	a.list.Store(&l)
+	return l
 }
 
 // at is object i's address: loadgen.Address(a.label, i), from the list

@@ -37,12 +37,7 @@ func init() {
 	loadgen.RegisterQuery(&loadgen.Query{
 		Name: "check-access",
 		Genesis: func(g *loadgen.Genesis) error {
-			checkAccessPatients.fill(g.Size)
-			patients := make([]string, g.Size)
-			for i := range patients {
-				patients[i] = checkAccessPatient(i)
-			}
-			first, err := addOrgConsents(g, devnet.OrgMercy, patients,
+			first, err := addOrgConsents(g, devnet.OrgMercy, checkAccessPatients.fill(g.Size),
 				[]consenttypes.Action{consenttypes.ActionRead}, []consenttypes.Purpose{consenttypes.PurposeTreat})
 			checkAccessFirstConsent.Store(first)
 			checkAccessAccessor.Store(g.Addr(devnet.MercyAdmin))
