@@ -16,6 +16,8 @@ type AppConfig struct {
 type CarechainConfig struct {
 	// QueryWorkers: see FlagQueryWorkers.
 	QueryWorkers int `mapstructure:"query-workers"`
+	// NodeCacheMiB: see FlagNodeCacheMiB.
+	NodeCacheMiB int `mapstructure:"node-cache-mib"`
 }
 
 // CarechainConfigTemplate is app.toml's [carechain] section.
@@ -31,6 +33,13 @@ const CarechainConfigTemplate = `
 # least 4. -1: no workers, every query runs on its own goroutine (the SDK's
 # behaviour). See docs/performance.md.
 query-workers = {{ .Carechain.QueryWorkers }}
+
+# Memory, in MiB, for the IAVL tree nodes of the application database, kept
+# as encoded bytes behind IAVL's own cache of decoded nodes (iavl-cache-size
+# above, 100000 nodes per store in homes made by carechaind). The garbage
+# collector does not scan this memory, which keeps its mark phases short.
+# 0: 1024 MiB. -1: off. Read when the node starts. See docs/performance.md.
+node-cache-mib = {{ .Carechain.NodeCacheMiB }}
 `
 
 // AppConfigTemplate is the app.toml template of Carechain homes: the SDK's

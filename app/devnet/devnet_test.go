@@ -3,6 +3,7 @@ package devnet_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,8 @@ func TestLocalnetHome(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(appToml), "[carechain]\n", "app.toml has Carechain's section")
 	require.Contains(t, string(appToml), "query-workers = 0\n")
+	require.Contains(t, string(appToml), "node-cache-mib = 0\n")
+	require.Contains(t, string(appToml), fmt.Sprintf("iavl-cache-size = %d\n", app.DefaultIAVLCacheSize), "a small decoded cache in front of the node cache")
 	require.Contains(t, string(appToml), `minimum-gas-prices = "0.0025ucare"`, "and the SDK's")
 
 	// Every demo key is in the test keyring, and the funded ones are funded.

@@ -391,6 +391,7 @@ func appConfig(opts Options, i int) *serverconfig.Config {
 	cfg.GRPC.Address = fmt.Sprintf("127.0.0.1:%d", PortGRPC+off)
 	cfg.StateSync.SnapshotInterval = opts.SnapshotInterval
 	cfg.StateSync.SnapshotKeepRecent = 2
+	cfg.IAVLCacheSize = app.DefaultIAVLCacheSize
 	return cfg
 }
 

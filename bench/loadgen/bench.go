@@ -627,6 +627,7 @@ func (b *Bench) startNode(ctx context.Context) error {
 	}
 	if b.res.Node.GC == "" { // the same binary and environment on every restart
 		b.res.Node.GC = gcSetting(b.node.log)
+		b.res.Node.AppDB = appDBSetting(b.node.log)
 	}
 	b.rpc.http.CloseIdleConnections()
 	// The SDK starts its gRPC and REST servers next to CometBFT, so the

@@ -326,6 +326,13 @@ func TestGCSettingReadsTheNodeLog(t *testing.T) {
 	require.Equal(t, want, gcSetting(write("plain.log", "11:19PM INF garbage collector: "+want+" module=server\n")))
 	require.Empty(t, gcSetting(write("none.log", "11:19PM INF starting node module=server\n")))
 	require.Empty(t, gcSetting(filepath.Join(dir, "absent.log")))
+
+	const db = "node cache 1024 MiB (carechain.node-cache-mib), iavl-cache-size 100000"
+	both := write("both.log", "11:19PM INF garbage collector: "+want+" module=server\n"+
+		"\x1b[90m11:19PM\x1b[0m \x1b[32mINF\x1b[0m \x1b[1mapplication database: "+db+"\x1b[0m \x1b[36mmodule=\x1b[0mserver\n")
+	require.Equal(t, db, appDBSetting(both))
+	require.Equal(t, want, gcSetting(both))
+	require.Empty(t, appDBSetting(write("gc-only.log", "11:19PM INF garbage collector: "+want+" module=server\n")))
 }
 
 // make bench runs at the block interval `carechaind init` gives production

@@ -37,7 +37,8 @@ type NodeSettings struct {
 	// app-db-backend); CometBFT's own databases use DBBackend.
 	AppDBBackend  string `json:"app_db_backend"`
 	IAVLFastNodes bool   `json:"iavl_fast_nodes"`
-	// IAVLCacheSize is iavl-cache-size when set by --iavl-cache-size (0: the SDK's default).
+	// IAVLCacheSize is iavl-cache-size when set by --iavl-cache-size (0: the
+	// home's, app.DefaultIAVLCacheSize).
 	IAVLCacheSize  uint64 `json:"iavl_cache_size,omitempty"`
 	LogLevel       string `json:"log_level"`
 	Validators     int    `json:"validators"`
@@ -47,6 +48,9 @@ type NodeSettings struct {
 	// GC is what the node's garbage collector runs with, as carechaind
 	// start logs it ("GOGC=300 (carechaind default ...), memory limit ...").
 	GC string `json:"gc,omitempty"`
+	// AppDB is what the node's application database runs with, as
+	// carechaind start logs it ("node cache 1024 MiB ..., iavl-cache-size ...").
+	AppDB string `json:"app_db,omitempty"`
 }
 
 // benchNodeConfig returns the devnet ConfigureNode hook for benchmark nodes
@@ -79,7 +83,7 @@ func benchNodeConfig(timeoutCommit time.Duration, minGasPrices string, pprofAddr
 		DBBackend:     "goleveldb",
 		AppDBBackend:  "goleveldb",
 		IAVLFastNodes: true,
-		LogLevel:      "server:info,*:warn", // server:info for the "garbage collector: ..." line (NodeSettings.GC)
+		LogLevel:      "server:info,*:warn", // server:info for the "garbage collector: ..." and "application database: ..." lines (NodeSettings.GC, AppDB)
 		MaxBlockBytes: 22020096,
 		MaxBlockGas:   -1,
 	}
@@ -250,11 +254,22 @@ func tail(path string, lines int) string {
 // gcSetting returns what the node logged about its garbage collector
 // ("garbage collector: ..." at start), or "" if it has not.
 func gcSetting(logPath string) string {
+	return loggedSetting(logPath, "garbage collector: ")
+}
+
+// appDBSetting returns what the node logged about its application
+// database's caches ("application database: ..." at start), or "".
+func appDBSetting(logPath string) string {
+	return loggedSetting(logPath, "application database: ")
+}
+
+// loggedSetting returns the rest of the first node log line that holds
+// marker, without the log format's decoration, or "".
+func loggedSetting(logPath, marker string) string {
 	bz, err := os.ReadFile(logPath) //nolint:gosec // the node's own log
 	if err != nil {
 		return ""
 	}
-	const marker = "garbage collector: "
 	i := bytes.Index(bz, []byte(marker))
 	if i < 0 {
 		return ""

@@ -174,6 +174,9 @@ func (r *Results) PrintTable(w io.Writer) {
 	if r.Node.GC != "" {
 		fmt.Fprintf(w, "node garbage collector: %s\n", r.Node.GC)
 	}
+	if r.Node.AppDB != "" {
+		fmt.Fprintf(w, "node application database: %s\n", r.Node.AppDB)
+	}
 	if line := gasSummary(r.GasLimits, r.Node.MaxBlockGas); line != "" {
 		fmt.Fprintf(w, "%s\n", line)
 	}

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.PortOffset, "port-offset", cfg.PortOffset, "added to every standard port")
 	fs.Int64Var(&cfg.MaxBlockGas, "max-block-gas", cfg.MaxBlockGas, "the chain's genesis block.max_gas, the sum of gas limits one block may hold (default: CometBFT's -1, no limit, as carechaind init writes)")
 	fs.Float64Var(&cfg.GasAdjustment, "gas-adjustment", cfg.GasAdjustment, "sign each workload's transactions with its simulated gas times this, as a wallet does (0: the workloads' fixed gas limits)")
-	fs.Uint64Var(&cfg.IAVLCacheSize, "iavl-cache-size", 0, "the node's iavl-cache-size, IAVL nodes cached per store (default: the SDK's 781250)")
+	fs.Uint64Var(&cfg.IAVLCacheSize, "iavl-cache-size", 0, "the node's iavl-cache-size, decoded IAVL nodes cached per store (default: the home's, 100000)")
 	fs.StringVar(&cfg.AppDBBackend, "app-db-backend", "", "the node's app-db-backend: goleveldb or pebbledb (default goleveldb)")
 	fs.BoolVar(&cfg.DisableFastNodes, "iavl-disable-fastnode", false, "run the node with iavl-disable-fastnode = true (no IAVL fast-node index)")
 	_ = fs.Parse(args)

@@ -1,11 +1,18 @@
 package cmd
 
 import (
+	"fmt"
 	"path/filepath"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/server"
+	"github.com/spf13/cast"
+	"github.com/spf13/cobra"
 	"github.com/syndtr/goleveldb/leveldb/filter"
 	"github.com/syndtr/goleveldb/leveldb/opt"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/app/nodecache"
 )
 
 // LevelDB caches of the application database. goleveldb's defaults (8 MiB
@@ -35,9 +42,23 @@ const (
 	appDBL0Pause     = 32
 )
 
+// startNodeCache is the node cache `carechaind start` puts in front of the
+// application database, in bytes (app.toml's carechain.node-cache-mib, read
+// by tuneStartAppDB before the database is opened).
+var startNodeCache = app.DefaultNodeCacheMiB << 20
+
 // openAppDB opens data/application.db as the SDK does (server.openDB), with
-// larger LevelDB caches when the backend is goleveldb.
+// larger LevelDB caches when the backend is goleveldb, behind the node cache
+// (package nodecache) unless app.toml turns it off.
 func openAppDB(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
+	db, err := openAppDBBackend(rootDir, backend)
+	if err != nil {
+		return nil, err
+	}
+	return nodecache.New(db, startNodeCache), nil
+}
+
+func openAppDBBackend(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
 	dataDir := filepath.Join(rootDir, "data")
 	if backend != dbm.GoLevelDBBackend {
 		return dbm.NewDB("application", backend, dataDir)
@@ -52,4 +73,26 @@ func openAppDB(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
 		WriteL0SlowdownTrigger: appDBL0Slowdown,
 		WriteL0PauseTrigger:    appDBL0Pause,
 	})
+}
+
+// tuneStartAppDB makes `carechaind start` read carechain.node-cache-mib from
+// app.toml before it opens the application database, and log what it uses.
+func tuneStartAppDB(rootCmd *cobra.Command) {
+	start, _, err := rootCmd.Find([]string{"start"})
+	if err != nil || start == nil || start.Name() != "start" {
+		panic("carechaind: no start command to set the node cache of")
+	}
+	prev := start.PreRunE
+	start.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if prev != nil {
+			if err := prev(cmd, args); err != nil {
+				return err
+			}
+		}
+		sctx := server.GetServerContextFromCmd(cmd)
+		startNodeCache = app.NodeCacheBytes(sctx.Viper)
+		sctx.Logger.Info(fmt.Sprintf("application database: node cache %d MiB (carechain.node-cache-mib), iavl-cache-size %d",
+			startNodeCache>>20, cast.ToUint64(sctx.Viper.Get("iavl-cache-size"))))
+		return nil
+	}
 }

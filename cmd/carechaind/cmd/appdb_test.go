@@ -9,6 +9,9 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 	"github.com/syndtr/goleveldb/leveldb/util"
+
+	"github.com/carechain/carechain/app"
+	"github.com/carechain/carechain/app/nodecache"
 )
 
 // An application.db written by a node with goleveldb's default options (any
@@ -68,8 +71,10 @@ func TestOpenAppDBKeepsExistingDatabase(t *testing.T) {
 	// Overwrite half, add as many again.
 	write(db, 20_000, 60_000, 2)
 	// Rewrite every table with openAppDB's table sizes.
-	gl, ok := db.(*dbm.GoLevelDB)
-	require.True(t, ok, "openAppDB(goleveldb) returned %T", db)
+	cached, ok := db.(*nodecache.DB)
+	require.True(t, ok, "openAppDB returned %T, not behind the node cache", db)
+	gl, ok := cached.Unwrap().(*dbm.GoLevelDB)
+	require.True(t, ok, "openAppDB(goleveldb) opened %T", cached.Unwrap())
 	require.NoError(t, gl.DB().CompactRange(util.Range{}))
 	verify(db)
 	require.NoError(t, db.Close())
@@ -78,4 +83,15 @@ func TestOpenAppDBKeepsExistingDatabase(t *testing.T) {
 	require.NoError(t, err)
 	verify(back)
 	require.NoError(t, back.Close())
+}
+
+// Homes made by `carechaind init` run IAVL with the small decoded cache
+// that the node cache backs, and the node cache at its default.
+func TestInitWritesTheNodeCaches(t *testing.T) {
+	tmpl, cfg := initAppConfig()
+	ac, ok := cfg.(app.AppConfig)
+	require.True(t, ok, "initAppConfig returned %T", cfg)
+	require.Equal(t, uint64(app.DefaultIAVLCacheSize), ac.IAVLCacheSize)
+	require.Zero(t, ac.Carechain.NodeCacheMiB, "0: the default, and app.toml says so")
+	require.Contains(t, tmpl, "node-cache-mib = {{ .Carechain.NodeCacheMiB }}")
 }

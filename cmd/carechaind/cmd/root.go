@@ -104,6 +104,7 @@ func initAppConfig() (string, any) {
 	cfg.MinGasPrices = DefaultMinGasPrices
 	cfg.StateSync.SnapshotInterval = 1000
 	cfg.StateSync.SnapshotKeepRecent = 2
+	cfg.IAVLCacheSize = app.DefaultIAVLCacheSize
 	return app.AppConfigTemplate, app.AppConfig{Config: *cfg}
 }
 
@@ -123,6 +124,7 @@ func initRootCmd(rootCmd *cobra.Command, basicManager module.BasicManager, a *ap
 	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, ac.newApp, ac.appExport, server.StartCmdOptions{DBOpener: openAppDB})
 	replaceVersionCommand(rootCmd)
 	tuneStartGC(rootCmd)
+	tuneStartAppDB(rootCmd)
 
 	keysCmd := keys.Commands()
 	keysCmd.AddCommand(NewKeysEncryptionKeyCmd())
