@@ -14,8 +14,10 @@ import (
 )
 
 // Garbage collector of a running node. A node's live heap is large and
-// long-lived (the IAVL node caches, up to iavl-cache-size nodes per store,
-// hold tens of millions of objects) while most of what it allocates per
+// long-lived (IAVL's decoded node caches, up to iavl-cache-size nodes per
+// store, held tens of millions of objects at the SDK's default size; the
+// node cache of package nodecache now holds most nodes in a few thousand
+// pointer-free chunks instead, see appdb.go) while most of what it allocates per
 // transaction dies within the block. With Go's default GOGC=100 the
 // collector marks that whole heap every time the node has allocated as much
 // again: on the 2-vCPU benchmark machine its mark workers took up to a
