@@ -78,21 +78,12 @@ func openAppDBBackend(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
 // tuneStartAppDB makes `carechaind start` read carechain.node-cache-mib from
 // app.toml before it opens the application database, and log what it uses.
 func tuneStartAppDB(rootCmd *cobra.Command) {
-	start, _, err := rootCmd.Find([]string{"start"})
-	if err != nil || start == nil || start.Name() != "start" {
-		panic("carechaind: no start command to set the node cache of")
-	}
-	prev := start.PreRunE
-	start.PreRunE = func(cmd *cobra.Command, args []string) error {
-		if prev != nil {
-			if err := prev(cmd, args); err != nil {
-				return err
-			}
-		}
+	start := beforeStart(rootCmd, "the node cache", func(cmd *cobra.Command) {
 		sctx := server.GetServerContextFromCmd(cmd)
 		startNodeCache = app.NodeCacheBytes(sctx.Viper)
 		sctx.Logger.Info(fmt.Sprintf("application database: node cache %d MiB (carechain.node-cache-mib), iavl-cache-size %d",
 			startNodeCache>>20, cast.ToUint64(sctx.Viper.Get("iavl-cache-size"))))
-		return nil
-	}
+	})
+	start.Long += fmt.Sprintf("\n\nThe node keeps the IAVL tree nodes of its application database in a node cache of\n"+
+		"app.toml's [carechain] node-cache-mib MiB (0: %d, -1: off), behind IAVL's own iavl-cache-size.", app.DefaultNodeCacheMiB)
 }

@@ -2,11 +2,14 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
 
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/server"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	"github.com/syndtr/goleveldb/leveldb/util"
 
@@ -94,4 +97,28 @@ func TestInitWritesTheNodeCaches(t *testing.T) {
 	require.Equal(t, uint64(app.DefaultIAVLCacheSize), ac.IAVLCacheSize)
 	require.Zero(t, ac.Carechain.NodeCacheMiB, "0: the default, and app.toml says so")
 	require.Contains(t, tmpl, "node-cache-mib = {{ .Carechain.NodeCacheMiB }}")
+}
+
+// `carechaind start` takes the node cache's size from app.toml (as viper
+// holds it) before it opens the database, and documents it in --help.
+func TestStartReadsTheNodeCacheSetting(t *testing.T) {
+	defer func(v int) { startNodeCache = v }(startNodeCache)
+	for _, c := range []struct {
+		set  any
+		want int
+	}{{nil, app.DefaultNodeCacheMiB << 20}, {"256", 256 << 20}, {-1, 0}} {
+		root := &cobra.Command{Use: "carechaind"}
+		start := &cobra.Command{Use: "start", RunE: func(*cobra.Command, []string) error { return nil }}
+		root.AddCommand(start)
+		tuneStartAppDB(root)
+		sctx := server.NewDefaultContext()
+		if c.set != nil {
+			sctx.Viper.Set(app.FlagNodeCacheMiB, c.set)
+		}
+		start.SetContext(context.WithValue(context.Background(), server.ServerContextKey, sctx))
+		startNodeCache = -7
+		require.NoError(t, start.PreRunE(start, nil))
+		require.Equal(t, c.want, startNodeCache, "node-cache-mib %v", c.set)
+		require.Contains(t, start.Long, "node-cache-mib")
+	}
 }

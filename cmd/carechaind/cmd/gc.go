@@ -138,9 +138,20 @@ func cgroupLimit(path string) uint64 {
 // tuneStartGC makes `carechaind start` set its garbage collector
 // (applyNodeGC) before it opens the databases, and log what it set.
 func tuneStartGC(rootCmd *cobra.Command) {
+	start := beforeStart(rootCmd, "the garbage collector", func(cmd *cobra.Command) {
+		server.GetServerContextFromCmd(cmd).Logger.Info(applyNodeGC())
+	})
+	start.Long += fmt.Sprintf("\n\nThe node sets Go's garbage collector to GOGC=%d and a soft memory limit of half the\n"+
+		"machine's (or container's) memory; GOGC and GOMEMLIMIT in the environment override either.", nodeGCPercent)
+}
+
+// beforeStart runs fn in `carechaind start`'s PreRunE, after the SDK's
+// (which reads app.toml and config.toml), and returns the start command.
+// what names the setting for the panic of a root command without start.
+func beforeStart(rootCmd *cobra.Command, what string, fn func(cmd *cobra.Command)) *cobra.Command {
 	start, _, err := rootCmd.Find([]string{"start"})
 	if err != nil || start == nil || start.Name() != "start" {
-		panic("carechaind: no start command to set the garbage collector of")
+		panic("carechaind: no start command to set " + what + " of")
 	}
 	prev := start.PreRunE
 	start.PreRunE = func(cmd *cobra.Command, args []string) error {
@@ -149,10 +160,8 @@ func tuneStartGC(rootCmd *cobra.Command) {
 				return err
 			}
 		}
-		msg := applyNodeGC()
-		server.GetServerContextFromCmd(cmd).Logger.Info(msg)
+		fn(cmd)
 		return nil
 	}
-	start.Long += fmt.Sprintf("\n\nThe node sets Go's garbage collector to GOGC=%d and a soft memory limit of half the\n"+
-		"machine's (or container's) memory; GOGC and GOMEMLIMIT in the environment override either.", nodeGCPercent)
+	return start
 }
