@@ -67,27 +67,23 @@ const DefaultIAVLCacheSize = 100_000
 
 // NodeCacheBytes is the node cache app.toml asks for, in bytes (0: none).
 func NodeCacheBytes(appOpts servertypes.AppOptions) int {
-	n := 0
-	if appOpts != nil {
-		n = cast.ToInt(appOpts.Get(FlagNodeCacheMiB))
-	}
-	switch {
-	case n == 0:
-		n = DefaultNodeCacheMiB
-	case n < 0:
-		return 0
-	}
-	return n << 20
+	return max(sizeSetting(appOpts, FlagNodeCacheMiB, DefaultNodeCacheMiB), 0) << 20
 }
 
 func queryWorkers(appOpts servertypes.AppOptions) int {
-	if appOpts == nil {
-		return DefaultQueryWorkers()
+	return sizeSetting(appOpts, FlagQueryWorkers, DefaultQueryWorkers())
+}
+
+// sizeSetting reads one of [carechain]'s sizes: 0 or absent is def, any
+// negative value is -1 (off), anything else is itself.
+func sizeSetting(appOpts servertypes.AppOptions, key string, def int) int {
+	n := 0
+	if appOpts != nil {
+		n = cast.ToInt(appOpts.Get(key))
 	}
-	n := cast.ToInt(appOpts.Get(FlagQueryWorkers))
 	switch {
 	case n == 0:
-		return DefaultQueryWorkers()
+		return def
 	case n < 0:
 		return -1
 	}

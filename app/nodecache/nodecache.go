@@ -156,10 +156,15 @@ func (d *DB) DeleteSync(key []byte) error {
 	return nil
 }
 
+// written updates the cache after the database applied a write of key.
 func (d *DB) written(key, value []byte, deleted bool) {
-	if !IsNodeKey(key) {
-		return
+	if IsNodeKey(key) {
+		d.update(key, value, deleted)
 	}
+}
+
+// update sets or drops tree node key's entry.
+func (d *DB) update(key, value []byte, deleted bool) {
 	s, h := d.shard(key)
 	s.mu.Lock()
 	s.writes++
@@ -262,8 +267,8 @@ func (b *batch) Close() error {
 }
 
 func (b *batch) apply() {
-	for _, o := range b.ops {
-		b.db.written(o.key, o.value, o.deleted)
+	for _, o := range b.ops { // tree nodes only: Set and Delete recorded no other key
+		b.db.update(o.key, o.value, o.deleted)
 	}
 	b.ops = nil
 }

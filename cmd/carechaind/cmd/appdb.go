@@ -82,7 +82,7 @@ func tuneStartAppDB(rootCmd *cobra.Command) {
 		sctx := server.GetServerContextFromCmd(cmd)
 		startNodeCache = app.NodeCacheBytes(sctx.Viper)
 		sctx.Logger.Info(fmt.Sprintf("application database: node cache %d MiB (carechain.node-cache-mib), iavl-cache-size %d",
-			startNodeCache>>20, cast.ToUint64(sctx.Viper.Get("iavl-cache-size"))))
+			startNodeCache>>20, cast.ToUint64(sctx.Viper.Get(server.FlagIAVLCacheSize))))
 	})
 	start.Long += fmt.Sprintf("\n\nThe node keeps the IAVL tree nodes of its application database in a node cache of\n"+
 		"app.toml's [carechain] node-cache-mib MiB (0: %d, -1: off), behind IAVL's own iavl-cache-size.", app.DefaultNodeCacheMiB)
