@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 )
@@ -52,6 +53,10 @@ type DB struct {
 	shards [shardCount]shard
 	hits   atomic.Uint64
 	misses atomic.Uint64
+
+	closing   chan struct{} // closed by Close
+	closeOnce sync.Once
+	reporters sync.WaitGroup
 }
 
 var _ dbm.DB = (*DB)(nil)
@@ -63,7 +68,7 @@ func New(db dbm.DB, capacity int) dbm.DB {
 		return db
 	}
 	capacity = max(capacity, MinSize)
-	d := &DB{DB: db, seed: maphash.MakeSeed()}
+	d := &DB{DB: db, seed: maphash.MakeSeed(), closing: make(chan struct{})}
 	for i := range d.shards {
 		d.shards[i].init(capacity / shardCount / chunkSize)
 	}
@@ -202,6 +207,37 @@ func (d *DB) Stats() map[string]string {
 // many went to the database.
 func (d *DB) Counts() (hits, misses uint64) {
 	return d.hits.Load(), d.misses.Load()
+}
+
+// Report calls fn with Counts every interval, and a last time (with final
+// set) when the database is closed, before Close closes the database under
+// the cache. fn runs on one goroutine of its own.
+func (d *DB) Report(every time.Duration, fn func(hits, misses uint64, final bool)) {
+	d.reporters.Add(1)
+	go func() {
+		defer d.reporters.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				h, m := d.Counts()
+				fn(h, m, false)
+			case <-d.closing:
+				h, m := d.Counts()
+				fn(h, m, true)
+				return
+			}
+		}
+	}()
+}
+
+// Close stops the reporters (after their last call) and closes the
+// database.
+func (d *DB) Close() error {
+	d.closeOnce.Do(func() { close(d.closing) })
+	d.reporters.Wait()
+	return d.DB.Close()
 }
 
 type op struct {

@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"sync"
 	"testing"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/iavl"
@@ -42,8 +43,14 @@ func TestIsNodeKey(t *testing.T) {
 // counting records the reads that reach the database under the cache.
 type counting struct {
 	dbm.DB
-	mu   sync.Mutex
-	gets int
+	mu     sync.Mutex
+	gets   int
+	closed bool
+}
+
+func (c *counting) Close() error {
+	c.closed = true
+	return c.DB.Close()
 }
 
 func (c *counting) Get(key []byte) ([]byte, error) {
@@ -110,6 +117,39 @@ func TestReadsAfterWritesComeFromMemory(t *testing.T) {
 	require.Positive(t, hits)
 	require.Positive(t, misses)
 	require.Equal(t, fmt.Sprint(hits), db.Stats()["nodecache.hits"])
+}
+
+func TestReportRunsUntilClose(t *testing.T) {
+	under := &counting{DB: dbm.NewMemDB()}
+	db := New(under, MinSize).(*DB)
+	k := nodeKey("bank", 1, 1)
+	require.NoError(t, db.Set(k, []byte("one")))
+
+	type call struct {
+		hits, misses uint64
+		final        bool
+	}
+	calls := make(chan call, 1000)
+	db.Report(time.Millisecond, func(h, m uint64, final bool) { calls <- call{h, m, final} })
+	first := <-calls // a tick comes before Close
+	require.False(t, first.final)
+
+	for range 3 {
+		_, err := db.Get(k)
+		require.NoError(t, err)
+	}
+	_, err := db.Get(nodeKey("bank", 9, 9)) // not there: a miss
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.True(t, under.closed, "Close closes the database under the cache")
+
+	// the last call, made before Close returned, has every read and is final
+	var last call
+	for len(calls) > 0 {
+		last = <-calls
+	}
+	require.Equal(t, call{hits: 3, misses: 1, final: true}, last)
+	require.NoError(t, db.Close(), "a second Close")
 }
 
 func TestUnwrittenBatchLeavesTheCacheAlone(t *testing.T) {

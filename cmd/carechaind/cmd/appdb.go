@@ -3,7 +3,9 @@ package cmd
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 
+	"cosmossdk.io/log"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/server"
 	"github.com/spf13/cast"
@@ -47,6 +49,14 @@ const (
 // by tuneStartAppDB before the database is opened).
 var startNodeCache = app.DefaultNodeCacheMiB << 20
 
+// startLogger is the logger of `carechaind start` (set by tuneStartAppDB),
+// for the node cache's hit-rate lines; nil outside start.
+var startLogger log.Logger
+
+// nodeCacheReportEvery is how often the node logs its node cache's hit rate
+// (and once more when it stops).
+const nodeCacheReportEvery = 5 * time.Minute
+
 // openAppDB opens data/application.db as the SDK does (server.openDB), with
 // larger LevelDB caches when the backend is goleveldb, behind the node cache
 // (package nodecache) unless app.toml turns it off.
@@ -55,7 +65,35 @@ func openAppDB(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nodecache.New(db, startNodeCache), nil
+	db = nodecache.New(db, startNodeCache)
+	if c, ok := db.(*nodecache.DB); ok && startLogger != nil {
+		c.Report(nodeCacheReportEvery, nodeCacheReporter(startLogger, nodeCacheReportEvery))
+	}
+	return db, nil
+}
+
+// nodeCacheReporter returns the node cache's Report function: one log line
+// per interval with the share of tree-node reads served from memory, in the
+// interval and since start, and one at shutdown with the total. An operator
+// whose share stays low raises node-cache-mib.
+func nodeCacheReporter(logger log.Logger, every time.Duration) func(hits, misses uint64, final bool) {
+	var lastHits, lastMisses uint64
+	share := func(h, m uint64) string {
+		if h+m == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f %%", 100*float64(h)/float64(h+m))
+	}
+	return func(hits, misses uint64, final bool) {
+		if final {
+			logger.Info(fmt.Sprintf("application database: node cache served %s of %d tree-node reads since start", share(hits, misses), hits+misses))
+			return
+		}
+		h, m := hits-lastHits, misses-lastMisses
+		lastHits, lastMisses = hits, misses
+		logger.Info(fmt.Sprintf("application database: node cache served %s of %d tree-node reads in the last %s (%s of %d since start)",
+			share(h, m), h+m, every, share(hits, misses), hits+misses))
+	}
 }
 
 func openAppDBBackend(rootDir string, backend dbm.BackendType) (dbm.DB, error) {
@@ -81,9 +119,12 @@ func tuneStartAppDB(rootCmd *cobra.Command) {
 	start := beforeStart(rootCmd, "the node cache", func(cmd *cobra.Command) {
 		sctx := server.GetServerContextFromCmd(cmd)
 		startNodeCache = app.NodeCacheBytes(sctx.Viper)
+		startLogger = sctx.Logger
 		sctx.Logger.Info(fmt.Sprintf("application database: node cache %d MiB (carechain.node-cache-mib), iavl-cache-size %d",
 			startNodeCache>>20, cast.ToUint64(sctx.Viper.Get(server.FlagIAVLCacheSize))))
 	})
 	start.Long += fmt.Sprintf("\n\nThe node keeps the IAVL tree nodes of its application database in a node cache of\n"+
-		"app.toml's [carechain] node-cache-mib MiB (0: %d, -1: off), behind IAVL's own iavl-cache-size.", app.DefaultNodeCacheMiB)
+		"app.toml's [carechain] node-cache-mib MiB (0: %d, -1: off), behind IAVL's own iavl-cache-size.\n"+
+		"Every %s, and when it stops, it logs the share of tree-node reads the cache served\n"+
+		"(\"application database: node cache served ...\").", app.DefaultNodeCacheMiB, nodeCacheReportEvery)
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"cosmossdk.io/log"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/server"
 	"github.com/spf13/cobra"
@@ -16,6 +19,41 @@ import (
 	"github.com/carechain/carechain/app"
 	"github.com/carechain/carechain/app/nodecache"
 )
+
+// A node started with the node cache logs, when it stops, how many
+// tree-node reads the cache served; the periodic line gives the interval's
+// share and the total so far.
+func TestNodeCacheLogsItsHitRate(t *testing.T) {
+	defer func(l log.Logger) { startLogger = l }(startLogger)
+	var out bytes.Buffer
+	startLogger = log.NewLogger(&out, log.ColorOption(false))
+
+	db, err := openAppDB(t.TempDir(), dbm.GoLevelDBBackend)
+	require.NoError(t, err)
+	k := []byte("s/k:records/s\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x01")
+	require.True(t, nodecache.IsNodeKey(k))
+	require.NoError(t, db.Set(k, []byte("node")))
+	for range 3 {
+		v, err := db.Get(k)
+		require.NoError(t, err)
+		require.Equal(t, []byte("node"), v)
+	}
+	_, err = db.Get([]byte("s/k:records/s\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x01"))
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.Contains(t, out.String(), "application database: node cache served 75.0 % of 4 tree-node reads since start")
+
+	out.Reset()
+	report := nodeCacheReporter(startLogger, time.Minute)
+	report(0, 0, false) // an idle node: no share to give
+	report(90, 10, false)
+	report(100, 20, false)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 3)
+	require.Contains(t, lines[0], "node cache served - of 0 tree-node reads in the last 1m0s (- of 0 since start)")
+	require.Contains(t, lines[1], "node cache served 90.0 % of 100 tree-node reads in the last 1m0s (90.0 % of 100 since start)")
+	require.Contains(t, lines[2], "node cache served 50.0 % of 20 tree-node reads in the last 1m0s (83.3 % of 120 since start)")
+}
 
 // An application.db written by a node with goleveldb's default options (any
 // carechaind before the larger tables, or another tool) opens with
@@ -102,7 +140,7 @@ func TestInitWritesTheNodeCaches(t *testing.T) {
 // `carechaind start` takes the node cache's size from app.toml (as viper
 // holds it) before it opens the database, and documents it in --help.
 func TestStartReadsTheNodeCacheSetting(t *testing.T) {
-	defer func(v int) { startNodeCache = v }(startNodeCache)
+	defer func(v int, l log.Logger) { startNodeCache, startLogger = v, l }(startNodeCache, startLogger)
 	for _, c := range []struct {
 		set  any
 		want int
@@ -119,6 +157,7 @@ func TestStartReadsTheNodeCacheSetting(t *testing.T) {
 		startNodeCache = -7
 		require.NoError(t, start.PreRunE(start, nil))
 		require.Equal(t, c.want, startNodeCache, "node-cache-mib %v", c.set)
+		require.NotNil(t, startLogger, "the node cache's hit-rate lines need start's logger")
 		require.Contains(t, start.Long, "node-cache-mib")
 	}
 }
