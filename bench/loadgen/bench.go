@@ -269,6 +269,9 @@ type Bench struct {
 	stopStalls func()
 	// gc holds the node's collector cycles (gctrace.go).
 	gc *gcLog
+	// settled: the node has imported the genesis and restarted
+	// (settleGenesis); its next stop reads the node cache's figure.
+	settled bool
 }
 
 // Run executes a whole benchmark and returns its results.
@@ -617,6 +620,7 @@ func (b *Bench) settleGenesis(ctx context.Context) error {
 	if err := b.startNode(ctx); err != nil {
 		return err
 	}
+	b.settled = true
 	b.logf("genesis imported; application.db compacted to %.0f MiB and the node restarted in %s", float64(size)/(1<<20), time.Since(t0).Round(time.Second))
 	return nil
 }
@@ -679,7 +683,13 @@ func (b *Bench) stopNode() error {
 		b.eng.observer.stop()
 		b.eng.observer = nil
 	}
-	return b.node.stop()
+	if err := b.node.stop(); err != nil {
+		return err
+	}
+	if b.settled && b.res.Node.NodeCache == "" {
+		b.res.Node.NodeCache = nodeCacheServed(b.node.log)
+	}
+	return nil
 }
 
 func (b *Bench) cleanup() {

@@ -333,6 +333,19 @@ func TestGCSettingReadsTheNodeLog(t *testing.T) {
 	require.Equal(t, db, appDBSetting(both))
 	require.Equal(t, want, gcSetting(both))
 	require.Empty(t, appDBSetting(write("gc-only.log", "11:19PM INF garbage collector: "+want+" module=server\n")))
+
+	// The node cache's figure is the shutdown line of the node's last run:
+	// not the periodic lines, not an earlier run's, not a run that was killed.
+	line := func(msg string) string {
+		return "\x1b[90m11:19PM\x1b[0m \x1b[32mINF\x1b[0m \x1b[1mapplication database: " + msg + "\x1b[0m \x1b[36mmodule=\x1b[0mserver\n"
+	}
+	run1 := line(db) + line("node cache served 80.0 % of 10 tree-node reads since start")
+	run2 := line(db) + line("node cache served 99.0 % of 1000 tree-node reads in the last 5m0s (98.0 % of 2000 since start)")
+	require.Equal(t, db, appDBSetting(write("runs.log", run1+run2)))
+	require.Empty(t, nodeCacheServed(write("killed.log", run1+run2)), "the last run stopped without its line")
+	require.Equal(t, "98.5 % of 3000 tree-node reads since start",
+		nodeCacheServed(write("stopped.log", run1+run2+line("node cache served 98.5 % of 3000 tree-node reads since start")+"11:20PM INF Closing application.db module=server\n")))
+	require.Empty(t, nodeCacheServed(write("no-cache.log", "11:19PM INF starting node module=server\n")))
 }
 
 // make bench runs at the block interval `carechaind init` gives production

@@ -51,6 +51,11 @@ type NodeSettings struct {
 	// AppDB is what the node's application database runs with, as
 	// carechaind start logs it ("node cache 1024 MiB ..., iavl-cache-size ...").
 	AppDB string `json:"app_db,omitempty"`
+	// NodeCache is the share of tree-node reads the node cache served from
+	// the node's restart after importing the genesis to its next stop
+	// (every throughput and query measurement; state growth restarts it),
+	// as carechaind logs it at shutdown.
+	NodeCache string `json:"node_cache,omitempty"`
 }
 
 // benchNodeConfig returns the devnet ConfigureNode hook for benchmark nodes
@@ -266,24 +271,49 @@ func appDBSetting(logPath string) string {
 // loggedSetting returns the rest of the first node log line that holds
 // marker, without the log format's decoration, or "".
 func loggedSetting(logPath, marker string) string {
+	if lines := loggedLines(logPath, marker); len(lines) > 0 {
+		return lines[0]
+	}
+	return ""
+}
+
+// loggedLines returns the rest of every node log line that holds marker,
+// without the log format's decoration, in the log's order.
+func loggedLines(logPath, marker string) []string {
 	bz, err := os.ReadFile(logPath) //nolint:gosec // the node's own log
 	if err != nil {
-		return ""
+		return nil
 	}
-	i := bytes.Index(bz, []byte(marker))
-	if i < 0 {
-		return ""
-	}
-	line := bz[i+len(marker):]
-	if j := bytes.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
-	}
-	for _, end := range []string{"\x1b[", " module="} { // the plain log format, coloured or not
-		if j := bytes.Index(line, []byte(end)); j >= 0 {
-			line = line[:j]
+	var out []string
+	for {
+		i := bytes.Index(bz, []byte(marker))
+		if i < 0 {
+			return out
 		}
+		line := bz[i+len(marker):]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			bz, line = line[j:], line[:j]
+		} else {
+			bz = nil
+		}
+		for _, end := range []string{"\x1b[", " module="} { // the plain log format, coloured or not
+			if j := bytes.Index(line, []byte(end)); j >= 0 {
+				line = line[:j]
+			}
+		}
+		out = append(out, string(bytes.TrimSpace(line)))
 	}
-	return string(bytes.TrimSpace(line))
+}
+
+// nodeCacheServed returns what the node's node cache served over the
+// node's last run, as it logs it when it stops ("99.1 % of 51234567
+// tree-node reads since start"), or "" if its last run did not log it.
+func nodeCacheServed(logPath string) string {
+	lines := loggedLines(logPath, "application database: node cache served ")
+	if len(lines) == 0 || !strings.HasSuffix(lines[len(lines)-1], "since start") {
+		return ""
+	}
+	return lines[len(lines)-1]
 }
 
 // checkPortsFree fails if any of the node's listen addresses is taken (a

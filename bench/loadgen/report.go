@@ -177,6 +177,9 @@ func (r *Results) PrintTable(w io.Writer) {
 	if r.Node.AppDB != "" {
 		fmt.Fprintf(w, "node application database: %s\n", r.Node.AppDB)
 	}
+	if r.Node.NodeCache != "" {
+		fmt.Fprintf(w, "node cache over the throughput and query measurements: served %s\n", r.Node.NodeCache)
+	}
 	if line := gasSummary(r.GasLimits, r.Node.MaxBlockGas); line != "" {
 		fmt.Fprintf(w, "%s\n", line)
 	}
