@@ -343,7 +343,7 @@ func TestGCSettingReadsTheNodeLog(t *testing.T) {
 	run2 := line(db) + line("node cache served 99.0 % of 1000 tree-node reads in the last 5m0s (98.0 % of 2000 since start)")
 	require.Equal(t, db, appDBSetting(write("runs.log", run1+run2)))
 	require.Empty(t, nodeCacheServed(write("killed.log", run1+run2)), "the last run stopped without its line")
-	require.Equal(t, "98.5 % of 3000 tree-node reads since start",
+	require.Equal(t, "98.5 % of 3000 tree-node reads",
 		nodeCacheServed(write("stopped.log", run1+run2+line("node cache served 98.5 % of 3000 tree-node reads since start")+"11:20PM INF Closing application.db module=server\n")))
 	require.Empty(t, nodeCacheServed(write("no-cache.log", "11:19PM INF starting node module=server\n")))
 }

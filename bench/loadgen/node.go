@@ -307,13 +307,17 @@ func loggedLines(logPath, marker string) []string {
 
 // nodeCacheServed returns what the node's node cache served over the
 // node's last run, as it logs it when it stops ("99.1 % of 51234567
-// tree-node reads since start"), or "" if its last run did not log it.
+// tree-node reads"), or "" if its last run did not log it.
 func nodeCacheServed(logPath string) string {
 	lines := loggedLines(logPath, "application database: node cache served ")
-	if len(lines) == 0 || !strings.HasSuffix(lines[len(lines)-1], "since start") {
+	if len(lines) == 0 {
 		return ""
 	}
-	return lines[len(lines)-1]
+	last, ok := strings.CutSuffix(lines[len(lines)-1], " since start")
+	if !ok {
+		return ""
+	}
+	return last
 }
 
 // checkPortsFree fails if any of the node's listen addresses is taken (a
