@@ -13,7 +13,7 @@ import (
 // Check is one of issue 10's "must show" criteria, evaluated on a run.
 type Check struct {
 	Name   string `json:"name"`
-	Result string `json:"result"` // PASS, FAIL or N/A
+	Result string `json:"result"` // PASS, FAIL or N/A; MET or MISSED for a figure beyond the criteria
 	Detail string `json:"detail"`
 }
 
@@ -98,24 +98,41 @@ func evaluate(r *Results) []Check {
 	} else {
 		out = append(out, Check{Name: "3b. healthcare mix >= 400 committed tx/s", Result: "N/A", Detail: "no healthcare workload"})
 	}
-	latency := func(name string, p PhaseResult) {
+	latency := func(name string, p PhaseResult, pass, fail string) {
 		limit := maxP99BlockInterval * p.Blocks.IntervalMeanMs
-		out = append(out, check(name, p.Blocks.IntervalMeanMs > 0 && p.Total.LatencyP99Ms <= limit,
-			"p99 %.0f ms at %.0f tx/s; block interval %.0f ms (limit %.0f ms)%s", p.Total.LatencyP99Ms, p.Total.TargetTPS, p.Blocks.IntervalMeanMs, limit, gcNote(p.GC)))
+		c := check(name, p.Blocks.IntervalMeanMs > 0 && p.Total.LatencyP99Ms <= limit,
+			"p99 %.0f ms at %.0f tx/s; block interval %.0f ms (limit %.0f ms)%s", p.Total.LatencyP99Ms, p.Total.TargetTPS, p.Blocks.IntervalMeanMs, limit, gcNote(p.GC))
+		if c.Result == "PASS" {
+			c.Result = pass
+		} else {
+			c.Result = fail
+		}
+		out = append(out, c)
 	}
-	if len(r.Throughput) > 0 {
-		latency("3c. bank-send p99 <= 2x block interval at 80%", r.Throughput[0].AtLoad)
-	}
-	if r.Mixed != nil {
-		latency("3d. healthcare mix p99 <= 2x block interval at 80%", r.Mixed.AtLoad)
-	}
-	// The other reading of "at 80% of that rate": 80% of the floor the
-	// criterion sets (docs/performance.md, "Two readings of criterion 3").
+	// Criterion 3's latency: "at 80% of that rate", the rates the criterion
+	// sets (docs/performance.md, "Criterion 3's latency: at 80 % of the
+	// floor it sets").
+	bankFloor := fmt.Sprintf("3c. bank-send p99 <= 2x block interval at 80%% of %d tx/s", minBankTPS)
+	mixFloor := fmt.Sprintf("3d. healthcare mix p99 <= 2x block interval at 80%% of %d tx/s", minMixedTPS)
+	notRun := "not measured: only make bench runs the floor phases (not --quick, not --floor-latency=false)"
 	if len(r.Throughput) > 0 && r.Throughput[0].AtFloor != nil {
-		latency(fmt.Sprintf("3c-floor. bank-send p99 <= 2x block interval at 80%% of %d tx/s", minBankTPS), *r.Throughput[0].AtFloor)
+		latency(bankFloor, *r.Throughput[0].AtFloor, "PASS", "FAIL")
+	} else {
+		out = append(out, Check{Name: bankFloor, Result: "N/A", Detail: notRun})
 	}
 	if r.Mixed != nil && r.Mixed.AtFloor != nil {
-		latency(fmt.Sprintf("3d-floor. healthcare mix p99 <= 2x block interval at 80%% of %d tx/s", minMixedTPS), *r.Mixed.AtFloor)
+		latency(mixFloor, *r.Mixed.AtFloor, "PASS", "FAIL")
+	} else {
+		out = append(out, Check{Name: mixFloor, Result: "N/A", Detail: notRun})
+	}
+	// The same limit at 80% of the capacity this run measured: a stress
+	// figure beyond the criterion, reported as MET or MISSED (--strict
+	// ignores it). At that load a block has about a fifth of its time spare.
+	if len(r.Throughput) > 0 {
+		latency("3c-capacity. bank-send p99 <= 2x block interval at 80% of its measured capacity (beyond the criterion)", r.Throughput[0].AtLoad, "MET", "MISSED")
+	}
+	if r.Mixed != nil {
+		latency("3d-capacity. healthcare mix p99 <= 2x block interval at 80% of its measured capacity (beyond the criterion)", r.Mixed.AtLoad, "MET", "MISSED")
 	}
 
 	find := func(q, transport string, clients int, load bool) *QueryStats {
@@ -148,6 +165,17 @@ func evaluate(r *Results) []Check {
 			"%.0f B on disk vs %.0f B logical per %s (%.2fx)", g.DiskBytesPerItem, g.LogicalBytesPerItem, g.Item, g.Ratio))
 	}
 	return out
+}
+
+// Failed reports whether any acceptance check failed (what --strict exits
+// on); figures beyond the criteria (MET, MISSED) do not count.
+func (r *Results) Failed() bool {
+	for _, c := range r.Checks {
+		if c.Result == "FAIL" {
+			return true
+		}
+	}
+	return false
 }
 
 // WriteJSON writes the results to path (creating its directory).
@@ -264,7 +292,7 @@ func (r *Results) PrintTable(w io.Writer) {
 
 	fmt.Fprintln(w)
 	for _, c := range r.Checks {
-		fmt.Fprintf(w, "%-4s  %s: %s\n", c.Result, c.Name, c.Detail)
+		fmt.Fprintf(w, "%-6s  %s: %s\n", c.Result, c.Name, c.Detail)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

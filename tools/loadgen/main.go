@@ -142,12 +142,8 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("\nresults written to %s\n", *out)
-	if *strict {
-		for _, c := range res.Checks {
-			if c.Result == "FAIL" {
-				os.Exit(3)
-			}
-		}
+	if *strict && res.Failed() {
+		os.Exit(3)
 	}
 	return nil
 }
