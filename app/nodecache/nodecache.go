@@ -211,7 +211,7 @@ func (d *DB) Counts() (hits, misses uint64) {
 
 // Report calls fn with Counts every interval, and a last time (with final
 // set) when the database is closed, before Close closes the database under
-// the cache. fn runs on one goroutine of its own.
+// the cache. fn runs on one goroutine of its own. Call it before Close.
 func (d *DB) Report(every time.Duration, fn func(hits, misses uint64, final bool)) {
 	d.reporters.Add(1)
 	go func() {
